@@ -1,0 +1,5 @@
+/** `podpulse status`: not built yet (placeholder until its issue lands). */
+export function run(_argv: string[]): Promise<number> {
+  process.stderr.write('podpulse: the "status" command is not available in this build yet\n');
+  return Promise.resolve(2);
+}
