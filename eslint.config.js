@@ -46,6 +46,7 @@ export default tseslint.config(
         '../*',
         '!../status/*',
         '!../protocol/*',
+        '!../errors.ts',
         '@kubernetes/*',
         'ws',
         'rxjs',
