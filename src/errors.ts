@@ -8,6 +8,8 @@ export const errorCodes = {
   PP_ERR_CONFIG: 'invalid configuration (flags, environment or file)',
   PP_ERR_INPUT: 'unreadable input: not JSON or YAML, truncated, or not a Pod/PodList/List',
   PP_ERR_SELECTOR_SYNTAX: 'a label or field selector that does not parse',
+  PP_ERR_KUBE_API:
+    'a Kubernetes API request failed: HTTP status, network error, or a malformed response',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
