@@ -108,11 +108,10 @@ export function labelValueProblem(value: string): string | null {
   return null;
 }
 
-class SyntaxFailure {
-  readonly message: string;
+class SyntaxFailure extends Error {
   readonly index: number;
   constructor(message: string, index: number) {
-    this.message = message;
+    super(message);
     this.index = index;
   }
 }

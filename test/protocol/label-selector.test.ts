@@ -99,7 +99,7 @@ describe('parseLabelSelector: rejected syntax', () => {
     ],
     [
       'key name too long',
-      `${'k'.repeat(64)}`,
+      'k'.repeat(64),
       `invalid label key '${'k'.repeat(64)}': name part must be no more than 63 characters at index 0 in selector '${'k'.repeat(64)}'`,
     ],
     [
