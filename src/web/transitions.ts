@@ -1,0 +1,109 @@
+/**
+ * The transitions feed: which changes are worth a line, and what the line says. Pure, DOM-free.
+ */
+import type { ContainerView, PodChange, PodView } from '../status/types.ts';
+
+export interface Transition {
+  /** The change's seq: unique and increasing within a server's life. */
+  seq: number;
+  time: number;
+  uid: string;
+  namespace: string;
+  name: string;
+  /** STATUS before, null when the pod was just added. */
+  from: string | null;
+  /** STATUS after; for a deletion, the last known STATUS. */
+  to: string;
+  deleted: boolean;
+  restarts: number;
+  /** The container that explains the status, e.g. `app: CrashLoopBackOff (exit 1): back-off 20s…`. */
+  detail: string | null;
+}
+
+/**
+ * The container that best explains a pod's STATUS: the first not-ready container that is waiting
+ * or terminated with a reason, else the first with any reason, else null. Init and sidecar
+ * containers come first in `containers`, as in the pod spec.
+ */
+export function explainingContainer(view: PodView): ContainerView | null {
+  let anyReason: ContainerView | null = null;
+  for (const c of view.containers) {
+    if (c.reason === null && c.lastReason === null) continue;
+    if (!c.ready && c.state !== 'running') return c;
+    anyReason ??= c;
+  }
+  return anyReason;
+}
+
+/** One line about a container: state reason, exit code (current or last), message. */
+export function containerDetail(c: ContainerView): string {
+  let text = `${c.name}: ${c.reason ?? c.state}`;
+  const exit = c.exitCode ?? c.lastExitCode;
+  if (exit !== null) text += ` (exit ${exit}${c.exitCode === null ? ', last' : ''})`;
+  if (c.message !== null && c.message !== '') text += `: ${c.message}`;
+  return text;
+}
+
+/**
+ * A feed entry for a change, or null when the change is not a transition: a pod was added,
+ * deleted, or its STATUS changed. READY, IP or restart-time-only updates are not listed.
+ */
+export function transitionOf(change: PodChange): Transition | null {
+  const v = change.view;
+  const prevStatus = change.previous.status;
+  if (change.type === 'MODIFIED' && (prevStatus === undefined || prevStatus === v.status)) {
+    return null;
+  }
+  const c = explainingContainer(v);
+  return {
+    seq: change.seq,
+    time: change.time,
+    uid: v.uid,
+    namespace: v.namespace,
+    name: v.name,
+    from: change.type === 'ADDED' ? null : (prevStatus ?? v.status),
+    to: v.status,
+    deleted: change.type === 'DELETED',
+    restarts: v.restarts,
+    detail: c === null ? null : containerDetail(c),
+  };
+}
+
+/** A sentence for screen readers (the aria-live region). */
+export function transitionSentence(t: Transition): string {
+  const who = `${t.namespace}/${t.name}`;
+  if (t.deleted) return `${who} deleted (was ${t.to})`;
+  if (t.from === null) return `${who} added: ${t.to}`;
+  return `${who} ${t.from} to ${t.to}, ${t.restarts} restarts`;
+}
+
+/** A bounded newest-first list of transitions. */
+export class TransitionFeed {
+  readonly #limit: number;
+  #items: Transition[] = [];
+  #version = 0;
+
+  constructor(limit = 200) {
+    this.#limit = limit;
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Newest first; at most `limit` entries. */
+  items(): readonly Transition[] {
+    return this.#items;
+  }
+
+  push(t: Transition): void {
+    this.#items.unshift(t);
+    if (this.#items.length > this.#limit) this.#items.length = this.#limit;
+    this.#version++;
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#version++;
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { statusClass, type StatusClass } from '../../src/web/status-class.ts';
+
+// Every STATUS string kubectl's printPod can produce (phase, status.reason, kubelet waiting and
+// terminated reasons, Init: and numbered forms), with the meaning the dashboard colours.
+const cases: [string, StatusClass][] = [
+  ['Running', 'healthy'],
+  ['Completed', 'healthy'],
+  ['Succeeded', 'healthy'],
+  ['Pending', 'progressing'],
+  ['ContainerCreating', 'progressing'],
+  ['PodInitializing', 'progressing'],
+  ['SchedulingGated', 'progressing'],
+  ['Init:0/1', 'progressing'],
+  ['Init:2/3', 'progressing'],
+  ['Init:ContainerCreating', 'progressing'],
+  ['Init:Completed', 'progressing'],
+  ['Terminating', 'terminating'],
+  ['CrashLoopBackOff', 'failing'],
+  ['Error', 'failing'],
+  ['OOMKilled', 'failing'],
+  ['ContainerCannotRun', 'failing'],
+  ['DeadlineExceeded', 'failing'],
+  ['ErrImagePull', 'failing'],
+  ['ImagePullBackOff', 'failing'],
+  ['ErrImageNeverPull', 'failing'],
+  ['InvalidImageName', 'failing'],
+  ['ImageInspectError', 'failing'],
+  ['RegistryUnavailable', 'failing'],
+  ['CreateContainerConfigError', 'failing'],
+  ['CreateContainerError', 'failing'],
+  ['RunContainerError', 'failing'],
+  ['StartError', 'failing'],
+  ['PreStartHookError', 'failing'],
+  ['PostStartHookError', 'failing'],
+  ['ContainerStatusUnknown', 'failing'],
+  ['NotReady', 'failing'],
+  ['Failed', 'failing'],
+  ['Evicted', 'failing'],
+  ['NodeLost', 'failing'],
+  ['NodeAffinity', 'failing'],
+  ['UnexpectedAdmissionError', 'failing'],
+  ['Shutdown', 'failing'],
+  ['Terminated', 'failing'],
+  ['OutOfcpu', 'failing'],
+  ['OutOfmemory', 'failing'],
+  ['OutOfpods', 'failing'],
+  ['ExitCode:1', 'failing'],
+  ['ExitCode:137', 'failing'],
+  ['ExitCode:-1', 'failing'],
+  ['Signal:9', 'failing'],
+  ['Init:CrashLoopBackOff', 'failing'],
+  ['Init:Error', 'failing'],
+  ['Init:ExitCode:2', 'failing'],
+  ['Init:Signal:15', 'failing'],
+  ['Init:ImagePullBackOff', 'failing'],
+  ['Init:OOMKilled', 'failing'],
+  ['Unknown', 'unknown'],
+  ['', 'unknown'],
+  ['SomethingNew', 'unknown'],
+  ['Init:SomethingNew', 'unknown'],
+  ['Init:x/y', 'unknown'],
+  ['ExitCode:', 'unknown'],
+];
+
+describe('statusClass', () => {
+  it.each(cases)('%j is %s', (status, expected) => {
+    expect(statusClass(status)).toBe(expected);
+  });
+});
