@@ -10,6 +10,21 @@ export const errorCodes = {
   PP_ERR_SELECTOR_SYNTAX: 'a label or field selector that does not parse',
   PP_ERR_KUBE_API:
     'a Kubernetes API request failed: HTTP status, network error, or a malformed response',
+  PP_ERR_WIRE_JSON: 'a WebSocket text frame that is not valid JSON (or not a JSON object)',
+  PP_ERR_WIRE_BINARY: 'a binary WebSocket frame: protocol v1 is JSON text frames only',
+  PP_ERR_WIRE_TYPE: 'a protocol message with a missing or unknown "type"',
+  PP_ERR_WIRE_FIELD: 'a protocol message field that is missing, of the wrong type or out of range',
+  PP_ERR_WIRE_TOO_LARGE:
+    'a WebSocket frame larger than the server accepts (connection closed with 1009)',
+  PP_ERR_SUB_LIMIT: 'more subscriptions on one connection than the server allows',
+  PP_ERR_SUB_DUPLICATE: 'a subscribe whose id is already in use on this connection',
+  PP_ERR_SUB_UNKNOWN: 'an unsubscribe for an id that is not subscribed',
+  PP_ERR_SLOW_CONSUMER:
+    'a subscriber too slow to keep up: its outbox passed the hard limit (closed with 1013)',
+  PP_ERR_UNAUTHORIZED:
+    'a WebSocket upgrade or HTTP request without the required bearer token (401)',
+  PP_ERR_ORIGIN: 'a WebSocket upgrade from an Origin that is not allowed (403)',
+  PP_ERR_UNREACHABLE: 'the podpulse server or the cluster could not be reached',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
