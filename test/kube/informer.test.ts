@@ -1,0 +1,250 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KubeApiError } from '../../src/kube/api-error.ts';
+import { Informer, type InformerStatus } from '../../src/kube/informer.ts';
+import { podResource } from '../../src/kube/pod-informer.ts';
+import type { InformerEvent, ReflectorKnobs } from '../../src/kube/reflector.ts';
+import type { Pod } from '../../src/status/types.ts';
+import { FakeListerWatcher } from './fake-lister-watcher.ts';
+
+const logger = pino({ level: 'silent' });
+
+function setup(knobs: Partial<ReflectorKnobs> = {}, random: () => number = () => 0.5) {
+  const fake = new FakeListerWatcher();
+  const batches: InformerEvent<Pod>[][] = [];
+  const statuses: InformerStatus[] = [];
+  const informer = new Informer<Pod>({
+    resource: podResource,
+    listerWatcher: () => fake,
+    logger,
+    random,
+    knobs: { streamingList: false, pageSize: 2, staleAfterMs: 60_000, ...knobs },
+  });
+  informer.addListener({
+    batch: (events) => batches.push([...events]),
+    status: (s) => statuses.push(s),
+  });
+  const summary = (events: readonly InformerEvent<Pod>[]) =>
+    events.map((e) => `${e.type} ${e.object.metadata?.uid ?? ''}`).sort();
+  return { fake, informer, batches, statuses, summary };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('Informer over a fake API', () => {
+  it('lists page by page, then reports one ADDED batch and synced', async () => {
+    const { fake, informer, batches, statuses, summary } = setup();
+    for (const uid of ['a', 'b', 'c', 'd', 'e']) fake.put(uid);
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists.map((q) => q['continue'] ?? null)).toEqual([null, '105:2', '105:4']);
+    expect(fake.lists.every((q) => q['limit'] === '2')).toBe(true);
+    expect(batches.map(summary)).toEqual([['ADDED a', 'ADDED b', 'ADDED c', 'ADDED d', 'ADDED e']]);
+    expect(statuses.at(-1)).toEqual({ state: 'synced', synced: true, message: null });
+    expect(fake.openWatchers[0]?.query).toMatchObject({
+      watch: 'true',
+      resourceVersion: '105',
+      allowWatchBookmarks: 'true',
+    });
+    const timeout = Number(fake.openWatchers[0]?.query['timeoutSeconds']);
+    expect(timeout).toBeGreaterThanOrEqual(300);
+    expect(timeout).toBeLessThanOrEqual(600);
+    informer.close();
+  });
+
+  it('applies watch events in order, without duplicate ADDED or same-version repeats', async () => {
+    const { fake, informer, batches, summary } = setup();
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    fake.put('a');
+    fake.put('a', { phase: 'Running' });
+    const w = fake.openWatchers[0];
+    // A repeat of the same version, and an ADDED for a known pod (both seen after re-watches).
+    w?.sink.event('MODIFIED', structuredClone(fake.objects.get('a')));
+    w?.sink.event('ADDED', {
+      ...structuredClone(fake.objects.get('a')),
+      metadata: { ...fake.objects.get('a')?.metadata, resourceVersion: '999' },
+    });
+    w?.sink.event('DELETED', { metadata: { uid: 'ghost', resourceVersion: '1000' } });
+    fake.remove('a');
+    expect(batches.map(summary)).toEqual([
+      ['ADDED a'],
+      ['MODIFIED a'],
+      ['MODIFIED a'],
+      ['DELETED a'],
+    ]);
+    expect(informer.size).toBe(0);
+    informer.close();
+  });
+
+  it('relists after 410 Gone and reconciles: DELETED, MODIFIED, ADDED for the gap, nothing for the rest', async () => {
+    const { fake, informer, batches, summary } = setup();
+    for (const uid of ['a', 'b', 'c']) fake.put(uid);
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    fake.silently(() => {
+      fake.put('a', { phase: 'Running' });
+      fake.remove('b');
+      fake.put('d');
+    });
+    fake.compact();
+    fake.endWatches(new KubeApiError('too old resource version', 410, 'Expired'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches.map(summary)).toEqual([
+      ['ADDED a', 'ADDED b', 'ADDED c'],
+      ['ADDED d', 'DELETED b', 'MODIFIED a'],
+    ]);
+    expect(informer.stats.relists).toBe(1);
+    expect(fake.lists.at(-2)?.['resourceVersion']).toBeUndefined();
+    expect(fake.openWatchers).toHaveLength(1);
+    informer.close();
+  });
+
+  it('relists from scratch when a continue token expires mid-list', async () => {
+    const { fake, informer, batches, summary } = setup();
+    for (const uid of ['a', 'b', 'c']) fake.put(uid);
+    const origList = fake.list.bind(fake);
+    let calls = 0;
+    fake.list = (q) => {
+      calls++;
+      if (calls === 2) return Promise.reject(new KubeApiError('continue expired', 410, 'Expired'));
+      return origList(q);
+    };
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(4);
+    expect(batches.map(summary)).toEqual([['ADDED a', 'ADDED b', 'ADDED c']]);
+    informer.close();
+  });
+
+  it('backs off 1s → 30s with jitter, forever, on list failures, and counts them', async () => {
+    const random = vi.fn(() => 0.999);
+    const { fake, informer, statuses } = setup({}, random);
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++)
+      fake.listFailures.push(new KubeApiError('boom', 500, 'InternalError'));
+    const origList = fake.list.bind(fake);
+    fake.list = (q) => {
+      times.push(Date.now());
+      return origList(q);
+    };
+    informer.start();
+    await vi.advanceTimersByTimeAsync(200_000);
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
+    const bases = [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000];
+    expect(gaps).toHaveLength(9);
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(Math.floor((bases[i] ?? 0) * 0.8));
+      expect(gap).toBeLessThanOrEqual(bases[i] ?? 0);
+    });
+    expect(informer.stats.errors).toBe(9);
+    expect(statuses.some((s) => s.state === 'connecting' && s.message === 'boom')).toBe(true);
+    expect(informer.status.state).toBe('synced');
+    informer.close();
+  });
+
+  it('re-watches from the last bookmark after a clean close, and backs off on watch errors', async () => {
+    const { fake, informer, statuses } = setup();
+    fake.put('a');
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    fake.rv = 500;
+    fake.bookmark();
+    await vi.advanceTimersByTimeAsync(5000);
+    fake.endWatches();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.openWatchers[0]?.query['resourceVersion']).toBe('500');
+    fake.watchFailures.push(new KubeApiError('forbidden', 403, 'Forbidden'));
+    fake.endWatches(new KubeApiError('unavailable', 503, 'ServiceUnavailable'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.openWatchers).toHaveLength(0);
+    expect(informer.status.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(1000); // first retry (403) fails
+    await vi.advanceTimersByTimeAsync(2000); // second retry works
+    expect(fake.openWatchers).toHaveLength(1);
+    expect(fake.lists).toHaveLength(1);
+    expect(informer.stats.errors).toBe(2);
+    expect(statuses.at(-1)?.state).toBe('synced');
+    informer.close();
+  });
+
+  it('backs off when watches close at once without events', async () => {
+    const { fake, informer } = setup({ minWatchMs: 1000 });
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    fake.endWatches();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.openWatchers).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fake.openWatchers).toHaveLength(1);
+    informer.close();
+  });
+
+  it('restarts a silent watch (watchdog), but not one kept alive by bookmarks', async () => {
+    const { fake, informer, statuses } = setup({ staleAfterMs: 5000 });
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < 10; i++) {
+      await vi.advanceTimersByTimeAsync(2000);
+      fake.bookmark();
+    }
+    expect(fake.watchers).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake.watchers).toHaveLength(2);
+    expect(fake.watchers[0]?.closed).toBe(true);
+    expect(informer.stats.watchRestarts).toBe(1);
+    expect(statuses.map((s) => s.state)).toContain('stale');
+    expect(informer.status.state).toBe('synced');
+    informer.close();
+  });
+
+  it('uses a streaming list where the server supports it', async () => {
+    const { fake, informer, batches, summary } = setup({ streamingList: true });
+    fake.rejectStreaming = false;
+    fake.put('a');
+    fake.put('b');
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists).toHaveLength(0);
+    expect(batches.map(summary)).toEqual([['ADDED a', 'ADDED b']]);
+    expect(informer.status.synced).toBe(true);
+    fake.put('c');
+    expect(batches.map(summary).at(-1)).toEqual(['ADDED c']);
+    informer.close();
+  });
+
+  it('falls back to LIST when the server rejects a streaming list', async () => {
+    const { fake, informer, batches, summary } = setup({ streamingList: true });
+    fake.put('a');
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists).toHaveLength(1);
+    expect(batches.map(summary)).toEqual([['ADDED a']]);
+    expect(informer.stats.errors).toBe(0);
+    informer.close();
+  });
+
+  it('replays the cache to a late listener, and survives a throwing listener', async () => {
+    const { fake, informer } = setup();
+    fake.put('a');
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const late: string[] = [];
+    informer.addListener({
+      batch: (events) => {
+        late.push(...events.map((e) => `${e.type} ${e.object.metadata?.uid ?? ''}`));
+        throw new Error('listener bug');
+      },
+    });
+    fake.put('b');
+    expect(late).toEqual(['ADDED a', 'ADDED b']);
+    expect(informer.get('b')?.metadata?.name).toBe('pod-b');
+    informer.close();
+    informer.close();
+  });
+});
