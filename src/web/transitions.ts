@@ -47,13 +47,15 @@ export function containerDetail(c: ContainerView): string {
 /**
  * A feed entry for a change, or null when the change is not a transition: a pod was added,
  * deleted, or its STATUS changed. READY, IP or restart-time-only updates are not listed.
+ * Change types are relative to the subscription's filter: a pod leaving a STATUS filter arrives
+ * as DELETED with its new STATUS and the old one in `previous`; that is a transition, not a
+ * deletion (and one entering it arrives as ADDED with the old STATUS in `previous`).
  */
 export function transitionOf(change: PodChange): Transition | null {
   const v = change.view;
   const prevStatus = change.previous.status;
-  if (change.type === 'MODIFIED' && (prevStatus === undefined || prevStatus === v.status)) {
-    return null;
-  }
+  const statusChanged = prevStatus !== undefined && prevStatus !== v.status;
+  if (change.type === 'MODIFIED' && !statusChanged) return null;
   const c = explainingContainer(v);
   return {
     seq: change.seq,
@@ -61,9 +63,9 @@ export function transitionOf(change: PodChange): Transition | null {
     uid: v.uid,
     namespace: v.namespace,
     name: v.name,
-    from: change.type === 'ADDED' ? null : (prevStatus ?? v.status),
+    from: statusChanged ? prevStatus : change.type === 'ADDED' ? null : v.status,
     to: v.status,
-    deleted: change.type === 'DELETED',
+    deleted: change.type === 'DELETED' && !statusChanged,
     restarts: v.restarts,
     detail: c === null ? null : containerDetail(c),
   };

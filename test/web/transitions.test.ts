@@ -57,6 +57,21 @@ describe('transitionOf', () => {
   });
 });
 
+describe('transitions across a STATUS filter', () => {
+  it('leaving the filter is a transition, not a deletion', () => {
+    const t = transitionOf(
+      change('DELETED', view({ name: 'p', status: 'Running' }), { status: 'CrashLoopBackOff' }),
+    );
+    expect(t).toMatchObject({ from: 'CrashLoopBackOff', to: 'Running', deleted: false });
+  });
+  it('entering the filter is a transition from the old STATUS', () => {
+    const t = transitionOf(
+      change('ADDED', view({ name: 'p', status: 'Error' }), { status: 'Running' }),
+    );
+    expect(t).toMatchObject({ from: 'Running', to: 'Error', deleted: false });
+  });
+});
+
 describe('container detail', () => {
   it('prefers a not-ready waiting or terminated container', () => {
     const done = container({
