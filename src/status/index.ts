@@ -10,3 +10,4 @@ export { parseInstant } from './instant.ts';
 export { podOwner } from './owner.ts';
 export { podView } from './pod-view.ts';
 export { podRow } from './pod-row.ts';
+export { diffViews, sameLabels } from './diff-views.ts';
