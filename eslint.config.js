@@ -44,7 +44,9 @@ export default tseslint.config(
       [
         ...nodeBuiltins,
         '../*',
+        '!../status',
         '!../status/*',
+        '!../protocol',
         '!../protocol/*',
         '!../errors.ts',
         '@kubernetes/*',
