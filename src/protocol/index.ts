@@ -11,3 +11,35 @@ export {
   parseLabelSelector,
 } from './label-selector.ts';
 export type { LabelSelector, Requirement, SelectorOperator } from './label-selector.ts';
+export { SUBPROTOCOL } from './messages.ts';
+export type {
+  ChangeMessage,
+  ClientMessage,
+  ClientMessageType,
+  ErrorMessage,
+  HelloMessage,
+  PingMessage,
+  PongMessage,
+  ResetMessage,
+  ResetReason,
+  ResumedMessage,
+  ServerLimits,
+  ServerMessage,
+  ServerMessageType,
+  SnapshotMessage,
+  SourceInfo,
+  SourceMessage,
+  SourceStateName,
+  SubscribeMessage,
+  UnsubscribeMessage,
+} from './messages.ts';
+export {
+  decodeClientMessage,
+  decodeServerMessage,
+  fieldLimits,
+  formatCursor,
+  parseCursor,
+} from './codec.ts';
+export type { Cursor, Decoded, WireError } from './codec.ts';
+export { compileFilter, filterAccepts, filterMatches, matchAll, opForFilter } from './filter.ts';
+export type { FilterSpec, PodFilter } from './filter.ts';
