@@ -45,16 +45,28 @@ function parseDocuments(text: string): Result<unknown[], string> {
     for (const doc of parseAllDocuments(text)) {
       const error = doc.errors[0];
       if (error !== undefined) {
-        return { ok: false, error: jsonError ?? `not valid YAML: ${firstLine(error.message)}` };
+        return {
+          ok: false,
+          error:
+            jsonError === null
+              ? `not valid YAML: ${firstLine(error.message)}`
+              : `not valid JSON: ${jsonError}`,
+        };
       }
-      if (doc.contents === null) continue; // an empty document, e.g. after a trailing '---'
-      values.push(doc.toJS({ maxAliasCount: 1000 }));
+      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      // an empty document, e.g. after a trailing '---', is no document at all
+      if (value !== null && value !== undefined) values.push(value);
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: jsonError ?? `not valid YAML: ${firstLine(message)}` };
+    return {
+      ok: false,
+      error:
+        jsonError === null
+          ? `not valid YAML: ${firstLine(message)}`
+          : `not valid JSON: ${jsonError}`,
+    };
   }
-  if (jsonError !== null) return { ok: false, error: `not valid JSON: ${jsonError}` };
   return { ok: true, value: values };
 }
 
