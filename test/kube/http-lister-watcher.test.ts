@@ -87,9 +87,9 @@ describe('httpListerWatcher over loopback HTTP', () => {
         }),
       );
     };
-    const err = await httpListerWatcher(kc, '/api/v1/pods')
+    const err = (await httpListerWatcher(kc, '/api/v1/pods')
       .list({}, new AbortController().signal)
-      .catch((e: unknown) => e as KubeApiError);
+      .catch((e: unknown) => e)) as KubeApiError;
     expect(err).toMatchObject({
       code: 'PP_ERR_KUBE_API',
       status: 410,
@@ -149,9 +149,9 @@ describe('httpListerWatcher over loopback HTTP', () => {
       contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
       currentContext: 'x',
     });
-    const err = await httpListerWatcher(dead, '/api/v1/pods')
+    const err = (await httpListerWatcher(dead, '/api/v1/pods')
       .list({}, new AbortController().signal)
-      .catch((e: unknown) => e as KubeApiError);
+      .catch((e: unknown) => e)) as KubeApiError;
     expect(err).toMatchObject({ status: null, code: 'PP_ERR_KUBE_API' });
     expect(err.message).toMatch(/^list request failed: .*ECONNREFUSED/);
   });
