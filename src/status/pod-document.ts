@@ -22,7 +22,8 @@ function kindText(kind: unknown): string {
 }
 
 function firstLine(message: string): string {
-  return message.split('\n', 1)[0] ?? message;
+  // yaml's messages continue with a code frame after "line L, column C:"
+  return (message.split('\n', 1)[0] ?? message).replace(/:$/, '');
 }
 
 function fail(message: string): Result<Pod[]> {

@@ -137,7 +137,7 @@ describe('podpulse status: bad input and usage', () => {
       'not JSON or YAML',
       ['-f', fx('not-yaml.txt')],
       1,
-      `podpulse: ${fx('not-yaml.txt')}: not valid YAML: `,
+      `podpulse: ${fx('not-yaml.txt')}: not valid YAML: Sequence item without - indicator at line 3, column 1\n`,
     ],
     [
       'truncated JSON',
