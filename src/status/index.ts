@@ -11,3 +11,5 @@ export { podOwner } from './owner.ts';
 export { podView } from './pod-view.ts';
 export { podRow } from './pod-row.ts';
 export { diffViews, sameLabels } from './diff-views.ts';
+export { cellText, podTable, renderTable, type PodTableOptions } from './table.ts';
+export { kubectlTabwriter, tabwrite } from './tabwriter.ts';
