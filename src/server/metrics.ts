@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one server (its own registry, so several servers can live in one process).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FeedStats } from './feed.ts';
 
 export interface MetricsSources {
@@ -20,10 +20,8 @@ export class ServerMetrics {
   readonly protocolErrors: Counter<'code'>;
   readonly sendLatency: Histogram;
 
-  constructor(sources: MetricsSources, opts: { defaultMetrics?: boolean } = {}) {
+  constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    if (opts.defaultMetrics === true)
-      collectDefaultMetrics({ register: this.registry, prefix: 'podpulse_process_' });
     const fromStats = (name: string, help: string, pick: (s: FeedStats) => number): Counter =>
       new Counter({
         name,

@@ -36,8 +36,6 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Web dashboard directory served at `/`; null: `/` answers 404 with a hint. */
   staticDir?: string | null;
-  /** Collect Node process metrics too. */
-  defaultMetrics?: boolean;
   /** Server life id (cursor epoch); random when absent. */
   epoch?: string;
 }
@@ -48,7 +46,7 @@ export const defaultServerOptions = Object.freeze({
   replayDepth: 10_000,
   snapshotChunk: 500,
   outboxSoftBytes: 1024 * 1024,
-  outboxHardBytes: 16 * 1024 * 1024,
+  outboxHardBytes: 64 * 1024 * 1024,
   heartbeatMs: 30_000,
 });
 
@@ -84,15 +82,12 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
     snapshotChunk: o.snapshotChunk,
   };
   let hub: Hub | null = null;
-  const metrics = new ServerMetrics(
-    {
-      feedStats: () => options.feed.stats(),
-      connections: () => hub?.connections.size ?? 0,
-      subscriptions: () => hub?.subscriptionCount() ?? 0,
-      outboxBytes: () => hub?.outboxBytes() ?? 0,
-    },
-    { defaultMetrics: options.defaultMetrics ?? false },
-  );
+  const metrics = new ServerMetrics({
+    feedStats: () => options.feed.stats(),
+    connections: () => hub?.connections.size ?? 0,
+    subscriptions: () => hub?.subscriptionCount() ?? 0,
+    outboxBytes: () => hub?.outboxBytes() ?? 0,
+  });
   const theHub = new Hub({
     feed: options.feed,
     epoch: options.epoch ?? randomEpoch(),
