@@ -113,6 +113,7 @@ export class Reflector<T> {
   #wake: (() => void) | null = null;
   #sleepTimer: ReturnType<typeof setTimeout> | undefined;
   #failingSince: number | null = null;
+  #attempt = 0;
 
   constructor(options: ReflectorOptions<T>) {
     this.#o = options;
@@ -165,7 +166,6 @@ export class Reflector<T> {
   async #run(): Promise<void> {
     const { logger, stats, knobs } = this.#o;
     let needList = true;
-    let attempt = 0;
     let goneInARow = 0;
     while (!this.#closed) {
       const streamingNow = needList && this.#streaming;
@@ -174,7 +174,7 @@ export class Reflector<T> {
           this.#setStatus('listing', this.#message);
           await this.#list();
           needList = false;
-          attempt = 0;
+          this.#attempt = 0;
           this.#failingSince = null;
         }
         const end = await this.#watch(streamingNow);
@@ -200,9 +200,9 @@ export class Reflector<T> {
           'watch closed; resuming',
         );
         if (end.events === 0 && end.ms < knobs.minWatchMs) {
-          await this.#sleep(backoffDelay(attempt++, knobs.backoff, this.#o.random));
+          await this.#sleep(backoffDelay(this.#attempt++, knobs.backoff, this.#o.random));
         } else {
-          attempt = 0;
+          this.#attempt = 0;
         }
         goneInARow = 0;
       } catch (caught) {
@@ -237,11 +237,17 @@ export class Reflector<T> {
         }
         stats.errors++;
         if (!needList) stats.watchRestarts++;
-        const delay = backoffDelay(attempt++, knobs.backoff, this.#o.random);
+        const delay = backoffDelay(this.#attempt++, knobs.backoff, this.#o.random);
         const now = this.#o.clock();
         this.#failingSince ??= now;
         logger.warn(
-          { informer: this.#o.name, err: err.message, status: err.status, attempt, delayMs: delay },
+          {
+            informer: this.#o.name,
+            err: err.message,
+            status: err.status,
+            attempt: this.#attempt,
+            delayMs: delay,
+          },
           needList ? 'list failed; retrying' : 'watch failed; retrying',
         );
         this.#setStatus(
@@ -416,6 +422,7 @@ export class Reflector<T> {
           if (settled) return;
           last = clock();
           this.#failingSince = null;
+          this.#attempt = 0;
           if (this.#synced) this.#setStatus('watching', null);
         },
         event: (type, raw) => {
