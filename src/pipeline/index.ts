@@ -9,8 +9,8 @@ import { createPodSourceFrom, type PodSource } from './pod-source.ts';
 
 export {
   createPodSourceFrom,
-  informerEvents$,
-  informerStatus$,
+  informerSignals$,
+  type InformerSignal,
   type PipelineStats,
   type PodEventSource,
   type PodSource,

@@ -99,24 +99,23 @@ interface Entry {
 
 const noPrevious: ChangedFields = Object.freeze({});
 
-/** Informer batches as an Observable: listens while subscribed. */
-export function informerEvents$(source: PodEventSource): Observable<readonly InformerEvent<Pod>[]> {
+/** What an informer tells its listener: a batch of events, or a new status. */
+export type InformerSignal =
+  | { readonly kind: 'batch'; readonly events: readonly InformerEvent<Pod>[] }
+  | { readonly kind: 'status'; readonly status: InformerStatus };
+
+/**
+ * The informer as one Observable: listens while subscribed (one listener, so the cache replay on
+ * subscribe happens once), the cache as an ADDED batch and the current status first.
+ */
+export function informerSignals$(source: PodEventSource): Observable<InformerSignal> {
   return new Observable((subscriber) =>
     source.addListener({
       batch: (events) => {
-        subscriber.next(events);
+        subscriber.next({ kind: 'batch', events });
       },
-    }),
-  );
-}
-
-/** Informer status as an Observable: listens while subscribed; the current status first. */
-export function informerStatus$(source: PodEventSource): Observable<InformerStatus> {
-  return new Observable((subscriber) =>
-    source.addListener({
-      batch: () => undefined,
-      status: (s) => {
-        subscriber.next(s);
+      status: (status) => {
+        subscriber.next({ kind: 'status', status });
       },
     }),
   );
@@ -197,15 +196,12 @@ class Pipeline implements PodSource {
         return informer.lastEventAt;
       },
     });
-    const events = informerEvents$(source).subscribe((batch) => {
-      this.#applyBatch(batch);
-    });
-    const status = informerStatus$(source).subscribe((s) => {
-      this.#setState(s);
+    const subscription = informerSignals$(source).subscribe((signal) => {
+      if (signal.kind === 'batch') this.#applyBatch(signal.events);
+      else this.#setState(signal.status);
     });
     this.#stop = () => {
-      events.unsubscribe();
-      status.unsubscribe();
+      subscription.unsubscribe();
     };
   }
 
