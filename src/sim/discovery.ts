@@ -1,0 +1,131 @@
+/**
+ * Discovery documents (`/version`, `/api`, `/api/v1`, `/apis`, `/apis/{group}[/{version}]`) in
+ * the legacy (unaggregated) format: kubectl falls back to it when the server answers plain
+ * `application/json` to its aggregated-discovery Accept header.
+ */
+import { resourceDefs, type ResourceDef } from './resources.ts';
+
+/** Groups served besides the core group, with the virtual review resources they hold. */
+const extraGroups: Record<
+  string,
+  { name: string; kind: string; namespaced: boolean; verbs: string[] }[]
+> = {
+  'coordination.k8s.io': [],
+  'authentication.k8s.io': [
+    { name: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: ['create'] },
+    { name: 'selfsubjectreviews', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] },
+  ],
+  'authorization.k8s.io': [
+    {
+      name: 'subjectaccessreviews',
+      kind: 'SubjectAccessReview',
+      namespaced: false,
+      verbs: ['create'],
+    },
+    {
+      name: 'selfsubjectaccessreviews',
+      kind: 'SelfSubjectAccessReview',
+      namespaced: false,
+      verbs: ['create'],
+    },
+  ],
+};
+
+export const servedGroups: readonly string[] = Object.keys(extraGroups);
+
+export function versionInfo(): Record<string, string> {
+  return {
+    major: '1',
+    minor: '32',
+    gitVersion: 'v1.32.0-podpulse-sim',
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.23.0',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+export function apiVersions(serverAddress: string): unknown {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function groupEntry(name: string): unknown {
+  const gv = { groupVersion: `${name}/v1`, version: 'v1' };
+  return { name, versions: [gv], preferredVersion: gv };
+}
+
+export function apiGroupList(): unknown {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups.map(groupEntry) };
+}
+
+/** The APIGroup document for `group`, or undefined when it is not served. */
+export function apiGroup(group: string): unknown {
+  if (!servedGroups.includes(group)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...(groupEntry(group) as object) };
+}
+
+function resourceEntry(def: ResourceDef): Record<string, unknown>[] {
+  const main: Record<string, unknown> = {
+    name: def.name,
+    singularName: def.singular,
+    namespaced: def.namespaced,
+    kind: def.kind,
+    verbs: def.verbs,
+  };
+  if (def.shortNames.length > 0) main.shortNames = def.shortNames;
+  if (def.categories.length > 0) main.categories = def.categories;
+  const out = [main];
+  if (def.statusSubresource) {
+    out.push({
+      name: `${def.name}/status`,
+      singularName: '',
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
+  }
+  if (def.name === 'pods') {
+    out.push(
+      {
+        name: 'pods/binding',
+        singularName: '',
+        namespaced: true,
+        kind: 'Binding',
+        verbs: ['create'],
+      },
+      {
+        name: 'pods/eviction',
+        singularName: '',
+        namespaced: true,
+        group: 'policy',
+        version: 'v1',
+        kind: 'Eviction',
+        verbs: ['create'],
+      },
+      { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+    );
+  }
+  return out;
+}
+
+/** The APIResourceList for `group`/`version` ('' is core), or undefined when not served. */
+export function apiResourceList(group: string, version: string): unknown {
+  if (version !== 'v1' || (group !== '' && !servedGroups.includes(group))) return undefined;
+  const resources = Object.values(resourceDefs)
+    .filter((d) => d.group === group)
+    .flatMap(resourceEntry);
+  for (const r of extraGroups[group] ?? [])
+    resources.push({ ...r, singularName: r.name.replace(/s$/, '') });
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group === '' ? 'v1' : `${group}/v1`,
+    resources,
+  };
+}
