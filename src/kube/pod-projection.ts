@@ -1,10 +1,13 @@
 /**
  * The slim pod record: each Pod from the API is projected on arrival into the fields status,
  * filters and display read, and only those. It is a valid `Pod` (same names, same JSON shapes), so
- * `podView` runs on it unchanged. Dropped: managedFields, annotations, spec beyond container names
- * and restart policies, owner references other than the controller, images and IDs, hostIP, startTime, ephemeral containers, condition messages
- * and times. Absent and empty fields stay absent (no empty arrays or objects are allocated).
- * Timestamps stay RFC 3339 strings, never `Date`, whatever the source.
+ * `podView` runs on it unchanged. Dropped: managedFields, annotations, the pod spec beyond
+ * container names and init containers' restart policies, conditions status does not read
+ * (ContainersReady, ...), owner references other than the controller, images and IDs, hostIP,
+ * startTime, ephemeral containers, condition messages and times. Timestamps stay RFC 3339
+ * strings, never `Date`, whatever the source. Sized for memory: arrays are allocated at their
+ * exact length, the widest records (metadata, container statuses) are built as full literals
+ * (absent fields are `undefined`, which JSON omits), short repetitive strings are interned.
  */
 import type {
   ContainerSpec,
@@ -35,14 +38,36 @@ function time(v: unknown): string | undefined {
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString().replace('.000Z', 'Z');
   return undefined;
 }
+function bool(v: unknown): boolean | undefined {
+  return typeof v === 'boolean' ? v : undefined;
+}
+/**
+ * An object literal with every key present sizes its V8 object exactly (no spare in-object slots,
+ * no out-of-object property store); absent fields are `undefined`, which JSON omits and `podView`
+ * treats as absent.
+ */
+function fixed<T>(literal: { [K in keyof T]-?: T[K] | undefined }): T {
+  return literal as T;
+}
+/**
+ * Projects the object items of an array. The result is allocated at its exact length: `push` on an
+ * empty array reserves 17 slots, which for a one-container pod is most of its retained size.
+ */
 function list<T>(v: unknown, project: (item: Json) => T): T[] | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
-  const out: T[] = [];
+  let n = 0;
+  for (const item of v) if (obj(item)) n++;
+  if (n === 0) return undefined;
+  return exact(n, v, project);
+}
+function exact<T>(n: number, v: readonly unknown[], project: (item: Json) => T): T[] {
+  const out = new Array<T>(n);
+  let i = 0;
   for (const item of v) {
     const o = obj(item);
-    if (o) out.push(project(o));
+    if (o) out[i++] = project(o);
   }
-  return out.length > 0 ? out : undefined;
+  return out;
 }
 
 /** Assigns only defined values, so absent fields allocate nothing. */
@@ -97,16 +122,16 @@ function projectOwners(v: unknown): OwnerReference[] | undefined {
 
 function projectMeta(v: unknown): ObjectMeta {
   const m = obj(v) ?? {};
-  const r: ObjectMeta = {};
-  put(r, 'name', str(m['name']));
-  put(r, 'namespace', intern(str(m['namespace'])));
-  put(r, 'uid', str(m['uid']));
-  put(r, 'resourceVersion', str(m['resourceVersion']));
-  put(r, 'creationTimestamp', time(m['creationTimestamp']));
-  put(r, 'deletionTimestamp', time(m['deletionTimestamp']));
-  put(r, 'labels', projectLabels(m['labels']));
-  put(r, 'ownerReferences', projectOwners(m['ownerReferences']));
-  return r;
+  return fixed({
+    name: str(m['name']),
+    namespace: intern(str(m['namespace'])),
+    uid: str(m['uid']),
+    resourceVersion: str(m['resourceVersion']),
+    creationTimestamp: time(m['creationTimestamp']),
+    deletionTimestamp: time(m['deletionTimestamp']),
+    labels: projectLabels(m['labels']),
+    ownerReferences: projectOwners(m['ownerReferences']),
+  });
 }
 
 function projectContainerSpec(o: Json): ContainerSpec {
@@ -121,7 +146,6 @@ function projectSpec(v: unknown): PodSpec | undefined {
   if (!s) return undefined;
   const r: PodSpec = {};
   put(r, 'nodeName', intern(str(s['nodeName'])));
-  put(r, 'restartPolicy', intern(str(s['restartPolicy'])));
   put(r, 'initContainers', list(s['initContainers'], projectContainerSpec));
   put(r, 'containers', list(s['containers'], projectContainerSpec));
   put(
@@ -174,25 +198,55 @@ function projectState(v: unknown): ContainerState | undefined {
 }
 
 function projectContainerStatus(o: Json): ContainerStatus {
-  const r: ContainerStatus = {};
-  put(r, 'name', intern(str(o['name'])));
-  put(r, 'state', projectState(o['state']));
-  put(r, 'lastState', projectState(o['lastState']));
-  if (typeof o['ready'] === 'boolean') r.ready = o['ready'];
-  put(r, 'restartCount', num(o['restartCount']));
-  if (typeof o['started'] === 'boolean') r.started = o['started'];
-  return r;
+  return fixed({
+    name: intern(str(o['name'])),
+    state: projectState(o['state']),
+    lastState: projectState(o['lastState']),
+    ready: bool(o['ready']),
+    restartCount: num(o['restartCount']),
+    started: bool(o['started']),
+  });
 }
 
-function projectCondition(o: Json): PodCondition {
-  const r: PodCondition = {};
-  put(r, 'type', intern(str(o['type'])));
-  put(r, 'status', intern(str(o['status'])));
-  put(r, 'reason', intern(str(o['reason'])));
-  return r;
+/**
+ * The conditions status reads: Ready, Initialized (only consulted while an init container is
+ * unfinished, so kept only when there are init container statuses), PodScheduled when it says
+ * SchedulingGated, and the readiness gates' types. ContainersReady, PodReadyToStartContainers and
+ * the rest are dropped.
+ */
+function projectConditions(
+  v: unknown,
+  gates: PodSpec['readinessGates'],
+  hasInit: boolean,
+): PodCondition[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const wanted = (item: unknown): boolean => {
+    const o = obj(item);
+    const type = o?.['type'];
+    return (
+      type === 'Ready' ||
+      (type === 'Initialized' && hasInit) ||
+      (type === 'PodScheduled' && o?.['reason'] === 'SchedulingGated') ||
+      (gates?.some((g) => g.conditionType === type) ?? false)
+    );
+  };
+  let n = 0;
+  for (const item of v) if (wanted(item)) n++;
+  if (n === 0) return undefined;
+  return exact(
+    n,
+    v.filter(wanted),
+    (o) =>
+      // Three slots, not five: message and lastTransitionTime are never read.
+      ({
+        type: intern(str(o['type'])),
+        status: intern(str(o['status'])),
+        reason: intern(str(o['reason'])),
+      }) as PodCondition,
+  );
 }
 
-function projectStatus(v: unknown): PodStatus | undefined {
+function projectStatus(v: unknown, gates: PodSpec['readinessGates']): PodStatus | undefined {
   const s = obj(v);
   if (!s) return undefined;
   const r: PodStatus = {};
@@ -206,7 +260,11 @@ function projectStatus(v: unknown): PodStatus | undefined {
   // podIPs[0] repeats podIP on single-stack clusters; keep the list only when it says more.
   if (ips && (ips.length > 1 || ips[0]?.ip !== r.podIP)) r.podIPs = ips;
   put(r, 'nominatedNodeName', intern(str(s['nominatedNodeName'])));
-  put(r, 'conditions', list(s['conditions'], projectCondition));
+  put(
+    r,
+    'conditions',
+    projectConditions(s['conditions'], gates, Array.isArray(s['initContainerStatuses'])),
+  );
   put(r, 'initContainerStatuses', list(s['initContainerStatuses'], projectContainerStatus));
   put(r, 'containerStatuses', list(s['containerStatuses'], projectContainerStatus));
   return r;
@@ -219,7 +277,8 @@ function projectStatus(v: unknown): PodStatus | undefined {
 export function projectPod(raw: unknown): Pod {
   const o = obj(raw) ?? {};
   const pod: Pod = { metadata: projectMeta(o['metadata']) };
-  put(pod, 'spec', projectSpec(o['spec']));
-  put(pod, 'status', projectStatus(o['status']));
+  const spec = projectSpec(o['spec']);
+  put(pod, 'spec', spec);
+  put(pod, 'status', projectStatus(o['status'], spec?.readinessGates));
   return pod;
 }

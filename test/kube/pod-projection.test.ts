@@ -87,6 +87,8 @@ const realistic = {
         lastProbeTime: null,
         lastTransitionTime: '2026-11-01T10:00:09Z',
       },
+      { type: 'ContainersReady', status: 'True' },
+      { type: 'PodScheduled', status: 'True' },
     ],
     initContainerStatuses: [
       {
@@ -147,7 +149,6 @@ describe('projectPod', () => {
       },
       spec: {
         nodeName: 'node-1',
-        restartPolicy: 'Always',
         initContainers: [{ name: 'proxy', restartPolicy: 'Always' }],
         containers: [{ name: 'app' }],
       },
