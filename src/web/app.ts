@@ -81,6 +81,12 @@ export class App {
       this.#openPod(null);
       byId('grid').focus();
     });
+    addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.#state.pod !== null) {
+        this.#openPod(null);
+        byId('grid').focus();
+      }
+    });
     addEventListener('popstate', () => {
       this.#setState(parseViewState(location.search), false);
       this.#fillForm();
@@ -97,7 +103,7 @@ export class App {
   }
 
   /** Replaces all pods: a subscription's complete snapshot (first, after a filter change or reset). */
-  snapshot(views: PodView[]): void {
+  snapshot(views: Iterable<PodView>): void {
     this.#pending = [];
     this.store.replace(views);
     this.invalidate();
@@ -106,6 +112,15 @@ export class App {
   /** Queues a change; it is applied and drawn in the next animation frame. */
   change(change: PodChange): void {
     this.#pending.push(change);
+    this.invalidate();
+  }
+
+  /** Shows the server's refusal of the subscription (e.g. a selector it rejects) by the filters. */
+  subscriptionError(message: string): void {
+    const err = byId('f-sel-err');
+    err.hidden = false;
+    setText(err, message);
+    this.store.clear();
     this.invalidate();
   }
 
