@@ -208,6 +208,9 @@ export class Reflector<T> {
       } catch (caught) {
         if (this.#isClosed()) return;
         const err = asApiError(caught);
+        // A streaming list that reached its initial-events-end bookmark is a plain watch by now:
+        // its failure resumes from the last resourceVersion, like any watch.
+        if (streamingNow && this.#streamDone) needList = false;
         if (
           streamingNow &&
           !this.#streamDone &&

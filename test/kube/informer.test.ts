@@ -218,6 +218,22 @@ describe('Informer over a fake API', () => {
     informer.close();
   });
 
+  it('resumes a failed streaming-list watch from its resourceVersion, without relisting', async () => {
+    const { fake, informer } = setup({ streamingList: true });
+    fake.rejectStreaming = false;
+    fake.put('a');
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    fake.put('b');
+    fake.endWatches(new KubeApiError('unavailable', 503, 'ServiceUnavailable'));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fake.watchers).toHaveLength(2);
+    expect(fake.watchers[1]?.query).toMatchObject({ resourceVersion: '102' });
+    expect(fake.watchers[1]?.query['sendInitialEvents']).toBeUndefined();
+    expect(informer.stats.relists).toBe(0);
+    informer.close();
+  });
+
   it('falls back to LIST when the server rejects a streaming list', async () => {
     const { fake, informer, batches, summary } = setup({ streamingList: true });
     fake.put('a');
