@@ -25,7 +25,16 @@ function mulberry32(seed: number): () => number {
 }
 
 const seed = Number(process.env['PODPULSE_SEED'] ?? 4242);
-const namespaces = ['shop', 'batch', 'infra'];
+const namespaces = ['shop', 'batch', 'infra', 'other'];
+
+const variants = [
+  { name: 'all namespaces, streaming list', scope: undefined, streamingList: true },
+  {
+    name: 'three namespaces (one list+watch each), paginated LIST',
+    scope: ['shop', 'batch', 'infra'],
+    streamingList: false,
+  },
+] as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function statusVariant(r: () => number, restarts: number): Record<string, unknown> {
@@ -87,7 +96,7 @@ function statusVariant(r: () => number, restarts: number): Record<string, unknow
   return variants[Math.floor(r() * variants.length)] as Record<string, unknown>;
 }
 
-describe('pipeline convergence against the simulated cluster under faults', () => {
+describe.each(variants)('pipeline convergence under faults: $name', ({ scope, streamingList }) => {
   let sim: SimCluster;
   let source: PodSource;
   const changes: PodChange[] = [];
@@ -106,6 +115,7 @@ describe('pipeline convergence against the simulated cluster under faults', () =
     kc.loadFromString(sim.kubeconfig());
     source = createPodSource({
       kubeConfig: kc,
+      ...(scope ? { namespaces: scope } : {}),
       logger: pino({ level: process.env['PODPULSE_TEST_LOG'] ?? 'silent' }),
       random: mulberry32(seed + 1),
       knobs: {
@@ -114,6 +124,7 @@ describe('pipeline convergence against the simulated cluster under faults', () =
         staleAfterMs: 600,
         minWatchMs: 20,
         initialEventsTimeoutMs: 5000,
+        streamingList,
       },
     });
     source.changes$.subscribe((c) => changes.push(c));
@@ -217,7 +228,9 @@ describe('pipeline convergence against the simulated cluster under faults', () =
       new Map(
         sim.store
           .pods()
-          .filter((p) => namespaces.includes(p.metadata.namespace ?? ''))
+          .filter(
+            (p) => !scope || (scope as readonly string[]).includes(p.metadata.namespace ?? ''),
+          )
           .map((p) => [p.metadata.uid ?? '', p]),
       );
     const converged = () => {
