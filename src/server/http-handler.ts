@@ -4,7 +4,7 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { podRow } from '../status/index.ts';
 import type { PodView } from '../status/types.ts';
 import { compileFilter, filterMatches } from '../protocol/filter.ts';
@@ -81,7 +81,9 @@ function serveStatic(ctx: HttpContext, path: string, res: ServerResponse): void 
     send(res, 404, 'text/plain; charset=utf-8', hint);
     return;
   }
-  const root = normalize(ctx.staticDir);
+  // resolve() drops a trailing separator, which would otherwise fail the containment check below
+  // for every file but the index (`serve` passes `…/web/dist/`).
+  const root = resolve(ctx.staticDir);
   let file = normalize(join(root, decodeURIComponent(path)));
   if (file !== root && !file.startsWith(root + sep)) {
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');

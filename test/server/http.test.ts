@@ -110,6 +110,12 @@ describe('HTTP', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toBe('<h1>podpulse</h1>');
     expect((await fetch(`${s.base}/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+    // A directory given with a trailing separator serves its files too.
+    writeFileSync(join(dir, 'app.js'), 'export {};');
+    const slash = await setup({ staticDir: `${dir}/` });
+    const js = await fetch(`${slash.base}/app.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 
   it('/metrics passes promtool check metrics and counts what happened', async () => {
