@@ -1,5 +1,506 @@
-/** `podpulse tail`: not built yet (placeholder until its issue lands). */
-export function run(_argv: string[]): Promise<number> {
-  process.stderr.write('podpulse: the "tail" command is not available in this build yet\n');
-  return Promise.resolve(2);
+/**
+ * `podpulse tail`: one line per pod status transition, from a podpulse server (`--server`) or from
+ * an in-process informer reading the kubeconfig, like `kubectl get pods -w` but only real
+ * transitions (STATUS, READY or RESTARTS changed, pod created or deleted).
+ *
+ * Exit codes: 0 stopped by SIGINT/SIGTERM; 1 runtime failure; 2 bad usage (flags, selector);
+ * 3 the server or cluster could not be reached at start.
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { PodpulseClient, type PodEvent } from '../client/index.ts';
+import { ConfigError, PodpulseError } from '../errors.ts';
+import { loadKubeConfig, type LoadedKubeConfig } from '../kube/index.ts';
+import { createPodSource } from '../pipeline/index.ts';
+import { compileFilter, opForFilter, type PodFilter } from '../protocol/filter.ts';
+import { podRow } from '../status/index.ts';
+import type { ChangedFields, ChangeType, PodView } from '../status/types.ts';
+
+export const tailUsage = `Usage: podpulse tail [--server URL] [-n NS ... | -A] [-l SELECTOR] [--status S,...] [-o text|json]
+
+Print one line per pod status transition as it happens:
+
+  12:01:07  default/api-7d9f  Running → CrashLoopBackOff  1/2  5 (10s ago)
+
+Where the data comes from:
+  --server URL     a podpulse server (podpulse serve / npm start), e.g. http://127.0.0.1:8080
+                   [PODPULSE_SERVER]
+  (no --server)    the server at http://127.0.0.1:8080 when one answers there; otherwise an
+                   in-process informer reading the kubeconfig (--kubeconfig, KUBECONFIG,
+                   ~/.kube/config, in-cluster), like kubectl
+  --kubeconfig PATH, --context NAME
+                   use the in-process informer with this kubeconfig/context (no probing)
+
+Flags:
+  -n, --namespace NS       only pods in NS; repeatable or comma-separated (default: all)
+  -A, --all-namespaces     all namespaces (the default)
+  -l, --selector SELECTOR  label selector, Kubernetes syntax (app=api,tier!=db)
+      --status S,...       only pods whose STATUS is one of these (e.g. CrashLoopBackOff,Error);
+                           a pod entering the set prints its transition, one leaving prints it too
+  -o, --output FORMAT      text (default) or json (one JSON object per line, NDJSON)
+      --token TOKEN        bearer token for a server started with --token [PODPULSE_TOKEN]
+      --timeout SECONDS    give up (exit 3) when nothing answers within this (default 10)
+  -h, --help               show this help
+
+Colour is used when stdout is a terminal and NO_COLOR is not set. Notices (connected,
+reconnecting, resumed, resynced) go to stderr.
+
+Exit status: 0 stopped by SIGINT/SIGTERM, 1 runtime failure, 2 bad usage, 3 server or cluster
+unreachable.
+`;
+
+export interface TailOptions {
+  server: string | null;
+  kubeconfig: string | null;
+  context: string | null;
+  namespaces: string[];
+  selector: string | null;
+  status: string[];
+  output: 'text' | 'json';
+  token: string | null;
+  timeoutMs: number;
+  help: boolean;
+}
+
+export const defaultServer = 'http://127.0.0.1:8080';
+
+/** Parses tail's flags; a usage problem is a ConfigError (exit 2). */
+export function parseTailArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): TailOptions {
+  let values;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        server: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', short: 'n', multiple: true },
+        'all-namespaces': { type: 'boolean', short: 'A' },
+        selector: { type: 'string', short: 'l' },
+        status: { type: 'string', multiple: true },
+        output: { type: 'string', short: 'o' },
+        token: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new ConfigError([
+      `${err instanceof Error ? err.message : String(err)} (see 'podpulse tail --help')`,
+    ]);
+  }
+  const problems: string[] = [];
+  const split = (v: string[] | undefined): string[] =>
+    (v ?? [])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json')
+    problems.push(`-o/--output: '${output}' is not one of text, json`);
+  if (values['all-namespaces'] === true && values.namespace !== undefined)
+    problems.push('-A/--all-namespaces and -n/--namespace cannot be combined');
+  const server = values.server ?? env['PODPULSE_SERVER'] ?? null;
+  if (server !== null) {
+    try {
+      const u = new URL(server);
+      if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) throw new Error('scheme');
+    } catch {
+      problems.push(`--server: '${server}' is not an http(s):// or ws(s):// URL`);
+    }
+    if (values.kubeconfig !== undefined || values.context !== undefined)
+      problems.push('--server cannot be combined with --kubeconfig/--context');
+  }
+  const selector = values.selector ?? null;
+  if (selector !== null) {
+    const f = compileFilter({ labelSelector: selector });
+    if (!f.ok) problems.push(`-l/--selector: ${f.error.message}`);
+  }
+  let timeoutMs = 10_000;
+  if (values.timeout !== undefined) {
+    const t = Number(values.timeout);
+    if (!(t > 0))
+      problems.push(`--timeout: '${values.timeout}' is not a positive number of seconds`);
+    else timeoutMs = t * 1000;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    server,
+    kubeconfig: values.kubeconfig ?? null,
+    context: values.context ?? null,
+    namespaces: split(values.namespace),
+    selector,
+    status: split(values.status),
+    output: output as 'text' | 'json',
+    token: values.token ?? env['PODPULSE_TOKEN'] ?? null,
+    timeoutMs,
+    help: values.help === true,
+  };
+}
+
+/** A transition as tail prints it. */
+export interface Transition {
+  op: ChangeType;
+  view: PodView;
+  previous: ChangedFields;
+  /** When it was observed, epoch ms. */
+  time: number;
+}
+
+/** Whether a change is a transition worth a line: created, deleted, or STATUS/READY/RESTARTS changed. */
+export function isTransition(t: Transition): boolean {
+  if (t.op !== 'MODIFIED') return true;
+  const p = t.previous;
+  return p.status !== undefined || p.ready !== undefined || p.restarts !== undefined;
+}
+
+const ansi = {
+  reset: '\u001b[0m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+};
+
+const healthy = new Set(['Running', 'Completed', 'Succeeded']);
+const pending =
+  /^(Pending|ContainerCreating|PodInitializing|Terminating|Init:\d+\/\d+|SchedulingGated)$/;
+
+function paint(status: string, color: boolean): string {
+  if (!color) return status;
+  const c = healthy.has(status) ? ansi.green : pending.test(status) ? ansi.yellow : ansi.red;
+  return `${c}${status}${ansi.reset}`;
+}
+
+function clock(time: number): string {
+  const d = new Date(time);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/**
+ * `12:01:07  default/api-7d9f  Running → CrashLoopBackOff  1/2  5 (10s ago)`. Created pods show
+ * `+ Pending`, deleted ones `Terminating → deleted`. `now` renders "(10s ago)".
+ */
+export function formatTransition(t: Transition, now: number, color: boolean): string {
+  const v = t.view;
+  const row = podRow(v, now);
+  const from = t.previous.status;
+  let status: string;
+  if (t.op === 'ADDED' && from === undefined) status = `+ ${paint(v.status, color)}`;
+  else if (t.op === 'DELETED')
+    status = `${paint(v.status, color)} → ${color ? ansi.dim : ''}deleted${color ? ansi.reset : ''}`;
+  else if (from !== undefined && from !== v.status)
+    status = `${paint(from, color)} → ${paint(v.status, color)}`;
+  else status = paint(v.status, color);
+  const ready =
+    t.previous.ready !== undefined && t.previous.ready !== v.ready
+      ? `${t.previous.ready} → ${v.ready}`
+      : v.ready;
+  const time = color ? `${ansi.dim}${clock(t.time)}${ansi.reset}` : clock(t.time);
+  const name = color
+    ? `${ansi.bold}${v.namespace}/${v.name}${ansi.reset}`
+    : `${v.namespace}/${v.name}`;
+  return `${time}  ${name}  ${status}  ${ready}  ${row.restarts}`;
+}
+
+/** The NDJSON record of a transition (`-o json`); keys documented in docs/serve.md. */
+export function transitionRecord(t: Transition, now: number): Record<string, unknown> {
+  const v = t.view;
+  const row = podRow(v, now);
+  return {
+    time: new Date(t.time).toISOString(),
+    type: t.op,
+    namespace: v.namespace,
+    name: v.name,
+    uid: v.uid,
+    from:
+      t.op === 'ADDED' && t.previous.status === undefined ? null : (t.previous.status ?? v.status),
+    to: t.op === 'DELETED' ? null : v.status,
+    status: v.status,
+    ready: row.ready,
+    restarts: row.restarts,
+    previous: t.previous,
+    view: v,
+  };
+}
+
+type Printer = (t: Transition) => void;
+
+function makePrinter(o: TailOptions): Printer {
+  const color =
+    o.output === 'text' &&
+    process.stdout.isTTY &&
+    (process.env['NO_COLOR'] === undefined || process.env['NO_COLOR'] === '');
+  return (t) => {
+    if (!isTransition(t)) return;
+    const now = Date.now();
+    const line =
+      o.output === 'json'
+        ? JSON.stringify(transitionRecord(t, now))
+        : formatTransition(t, now, color);
+    process.stdout.write(`${line}\n`);
+  };
+}
+
+function notice(text: string): void {
+  process.stderr.write(`podpulse tail: ${text}\n`);
+}
+
+function stopSignal(): { promise: Promise<void>; dispose: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const on = (): void => {
+    resolve();
+  };
+  process.once('SIGINT', on);
+  process.once('SIGTERM', on);
+  return {
+    promise,
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+async function probe(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The transitions a fresh snapshot implies, compared with what was known before a reset. */
+function resyncTransitions(
+  before: ReadonlyMap<string, PodView>,
+  after: ReadonlyMap<string, PodView>,
+  time: number,
+): Transition[] {
+  const out: Transition[] = [];
+  for (const [uid, v] of after) {
+    const old = before.get(uid);
+    if (old === undefined) out.push({ op: 'ADDED', view: v, previous: {}, time });
+    else if (old.status !== v.status || old.ready !== v.ready || old.restarts !== v.restarts)
+      out.push({
+        op: 'MODIFIED',
+        view: v,
+        previous: { status: old.status, ready: old.ready, restarts: old.restarts },
+        time,
+      });
+  }
+  for (const [uid, old] of before)
+    if (!after.has(uid)) out.push({ op: 'DELETED', view: old, previous: {}, time });
+  return out;
+}
+
+async function tailServer(o: TailOptions, server: string, print: Printer): Promise<number> {
+  const client = new PodpulseClient({
+    url: server,
+    ...(o.token === null ? {} : { token: o.token }),
+    reconnect: { initialDelayMs: 250, maxDelayMs: 5000 },
+  });
+  const sub = client.subscribe({
+    namespaces: o.namespaces,
+    labelSelector: o.selector,
+    status: o.status,
+  });
+  const stop = stopSignal();
+  let known = new Map<string, PodView>();
+  let everOpen = false;
+  let outage = false;
+  let result: number | null = null;
+  let finish = (_code: number): void => undefined;
+  const done = new Promise<number>((resolve) => {
+    finish = (code) => {
+      result ??= code;
+      resolve(result);
+    };
+  });
+  const giveUp = setTimeout(() => {
+    if (!everOpen) {
+      notice(
+        `cannot reach the podpulse server at ${server} (PP_ERR_UNREACHABLE): is 'podpulse serve' running there?`,
+      );
+      finish(3);
+    }
+  }, o.timeoutMs);
+  client.on('open', ({ hello, reconnected }) => {
+    everOpen = true;
+    if (reconnected) notice(`reconnected to ${server}; resuming`);
+    else
+      notice(`connected to ${server} (podpulse ${hello.server.version}); waiting for transitions`);
+    outage = false;
+  });
+  client.on('close', ({ code, reason, retryInMs }) => {
+    if (!everOpen) {
+      if (code === 1002 || code === 1006) return; // keep trying until --timeout
+    }
+    if (retryInMs === null) {
+      finish(1);
+      return;
+    }
+    if (!outage && everOpen) {
+      outage = true;
+      notice(`connection lost (${code}${reason === '' ? '' : `: ${reason}`}); reconnecting`);
+    }
+  });
+  client.on('source', (s) => {
+    if (s.state !== 'synced' && everOpen)
+      notice(`the server's source is ${s.state}${s.message === null ? '' : `: ${s.message}`}`);
+  });
+  client.on('error', (e) => {
+    notice(`server error ${e.code}: ${e.message}`);
+  });
+  sub.on('snapshot', ({ pods, reset }) => {
+    if (reset) {
+      const changes = resyncTransitions(known, pods, Date.now());
+      notice(`resynced after a gap the server could not replay: ${changes.length} pods changed`);
+      for (const t of changes) print(t);
+    } else if (known.size === 0) {
+      notice(`watching ${pods.size} pods`);
+    }
+    known = new Map(pods);
+  });
+  sub.on('change', (e: PodEvent) => {
+    if (e.op === 'DELETED') known.delete(e.view.uid);
+    else known.set(e.view.uid, e.view);
+    print({ op: e.op, view: e.view, previous: e.previous, time: e.time });
+  });
+  sub.on('error', (e) => {
+    notice(`the server refused the subscription: ${e.code}: ${e.message}`);
+    finish(2);
+  });
+  void stop.promise.then(() => {
+    finish(0);
+  });
+  const code = await done;
+  clearTimeout(giveUp);
+  stop.dispose();
+  client.close();
+  return code;
+}
+
+async function tailInformer(
+  o: TailOptions,
+  loaded: LoadedKubeConfig,
+  print: Printer,
+): Promise<number> {
+  const filter: PodFilter = (() => {
+    const f = compileFilter({ status: o.status });
+    return f.ok ? f.value : { namespaces: null, selector: null, statuses: null, all: true };
+  })();
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const source = createPodSource({
+    kubeConfig: loaded.kubeConfig,
+    ...(o.namespaces.length > 0 ? { namespaces: o.namespaces } : {}),
+    ...(o.selector === null ? {} : { labelSelector: o.selector }),
+    logger,
+  });
+  const started = Date.now();
+  const stop = stopSignal();
+  let synced = false;
+  let lastState = 'connecting';
+  let result: number | null = null;
+  let finish = (_code: number): void => undefined;
+  const done = new Promise<number>((resolve) => {
+    finish = (code) => {
+      result ??= code;
+      resolve(result);
+    };
+  });
+  const giveUp = setTimeout(() => {
+    if (!synced) {
+      notice(
+        `cannot reach the cluster at ${loaded.server} (context ${loaded.context}) (PP_ERR_UNREACHABLE)`,
+      );
+      finish(3);
+    }
+  }, o.timeoutMs);
+  const states = source.state$.subscribe((s) => {
+    if (s.state === 'synced' && !synced) {
+      synced = true;
+      notice(`watching ${source.size} pods in ${loaded.context} (${loaded.server})`);
+    } else if (synced && s.state !== lastState) {
+      notice(
+        s.state === 'synced'
+          ? 'watch restored'
+          : `cluster ${s.state}${s.message === null ? '' : `: ${s.message}`}`,
+      );
+    }
+    lastState = s.state;
+  });
+  const changes = source.changes$.subscribe((c) => {
+    if (!synced) return;
+    // The first list arrives as ADDED changes; a pod created before tail started is not news.
+    if (c.type === 'ADDED' && c.view.createdAt !== null && c.view.createdAt < started - 2000)
+      return;
+    const op = opForFilter(filter, c.type, c.view, c.previous);
+    if (op !== null) print({ op, view: c.view, previous: c.previous, time: c.time });
+  });
+  void stop.promise.then(() => {
+    finish(0);
+  });
+  const code = await done;
+  clearTimeout(giveUp);
+  stop.dispose();
+  states.unsubscribe();
+  changes.unsubscribe();
+  source.close();
+  return code;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let o: TailOptions;
+  try {
+    o = parseTailArgs(argv, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`podpulse tail: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (o.help) {
+    process.stdout.write(tailUsage);
+    return 0;
+  }
+  const print = makePrinter(o);
+  if (o.server !== null) return tailServer(o, o.server, print);
+  if (o.kubeconfig === null && o.context === null && (await probe(defaultServer, 1000))) {
+    return tailServer(o, defaultServer, print);
+  }
+  let loaded: LoadedKubeConfig | null;
+  try {
+    loaded = loadKubeConfig({
+      ...(o.kubeconfig === null ? {} : { kubeconfig: o.kubeconfig }),
+      ...(o.context === null ? {} : { context: o.context }),
+      env: process.env,
+    });
+  } catch (err) {
+    if (err instanceof PodpulseError) {
+      process.stderr.write(`podpulse tail: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (loaded === null) {
+    notice(
+      `no podpulse server at ${defaultServer} and no kubeconfig found (PP_ERR_UNREACHABLE).\n` +
+        `  Start a server in another terminal with 'npm start' (or 'podpulse serve'), or pass --server URL or --kubeconfig PATH.`,
+    );
+    return 3;
+  }
+  return tailInformer(o, loaded, print);
 }
