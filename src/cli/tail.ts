@@ -194,7 +194,7 @@ export function formatTransition(t: Transition, now: number, color: boolean): st
   const from = t.previous.status;
   let status: string;
   if (t.op === 'ADDED' && from === undefined) status = `+ ${paint(v.status, color)}`;
-  else if (t.op === 'DELETED')
+  else if (t.op === 'DELETED' && from === undefined)
     status = `${paint(v.status, color)} → ${color ? ansi.dim : ''}deleted${color ? ansi.reset : ''}`;
   else if (from !== undefined && from !== v.status)
     status = `${paint(from, color)} → ${paint(v.status, color)}`;
@@ -222,7 +222,8 @@ export function transitionRecord(t: Transition, now: number): Record<string, unk
     uid: v.uid,
     from:
       t.op === 'ADDED' && t.previous.status === undefined ? null : (t.previous.status ?? v.status),
-    to: t.op === 'DELETED' ? null : v.status,
+    // DELETED with a previous status is a pod leaving a --status filter, not a deletion.
+    to: t.op === 'DELETED' && t.previous.status === undefined ? null : v.status,
     status: v.status,
     ready: row.ready,
     restarts: row.restarts,
