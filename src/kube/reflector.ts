@@ -131,7 +131,13 @@ export class Reflector<T> {
 
   /** Starts the list/watch loop; it runs until close(). */
   start(): void {
-    void this.#run();
+    this.#run().catch((err: unknown) => {
+      // Unreachable by design (every step is caught inside the loop); never an unhandled rejection.
+      this.#o.logger.error(
+        { informer: this.#o.name, err },
+        'reflector loop failed; it has stopped',
+      );
+    });
   }
 
   #isClosed(): boolean {
