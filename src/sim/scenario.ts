@@ -152,6 +152,7 @@ const backoffCap = 300_000;
 export function newLife(i: NewLifeInput): PodLife {
   const init = (i.spec.initContainers ?? []).map((c) => ctr(c, 'init'));
   const containers = (i.spec.containers ?? []).map((c) => ctr(c, 'regular'));
+  if (init.length > 0) for (const c of containers) c.reason = 'PodInitializing';
   let faulty: PodLife['faulty'] = null;
   if (i.scenario === 'init-crashloop') {
     const idx = init.findIndex((c) => c.kind === 'init');
@@ -246,7 +247,9 @@ function setReady(l: PodLife, now: number): void {
 
 function startRegular(l: PodLife, now: number): void {
   l.initializedAt = now;
-  for (const c of l.containers) wait(c, 'ContainerCreating', '');
+  // After init containers, kubectl shows PodInitializing until the app containers start.
+  for (const c of l.containers)
+    wait(c, l.init.length > 0 ? 'PodInitializing' : 'ContainerCreating', '');
   l.stage = 'creating';
   l.nextAt = now + dur(l, 1500, 4000);
 }
@@ -373,6 +376,12 @@ function step(l: PodLife, now: number): void {
         startedAt: f.startedAt ?? now,
         finishedAt: f.finishedAt ?? now,
       };
+      if (f.restartCount === 0) {
+        // The kubelet restarts a container at once after its first exit; back-off starts after that.
+        l.stage = 'backoff';
+        l.nextAt = now;
+        return;
+      }
       wait(
         f,
         'CrashLoopBackOff',
@@ -428,8 +437,8 @@ function step(l: PodLife, now: number): void {
       l.nextAt = now + dur(l, 5000, 15000);
       return;
     case 'evict':
-      for (const c of [...l.containers, ...l.init])
-        if (c.state === 'running') terminate(c, now, 'Error', 137);
+      // The kubelet stops the containers without a terminated reason: kubectl shows the pod's reason, Evicted.
+      for (const c of [...l.containers, ...l.init]) wait(c, '', '');
       l.phase = 'Failed';
       l.reason = 'Evicted';
       l.message =
