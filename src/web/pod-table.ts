@@ -154,7 +154,11 @@ export class PodTable {
     const row = podRow(view, now);
     const c = s.cells;
     setText(c[0] as HTMLSpanElement, row.namespace);
-    setText(c[1] as HTMLSpanElement, row.name);
+    const name = c[1] as HTMLSpanElement;
+    if (name.textContent !== row.name) {
+      name.textContent = row.name;
+      name.title = row.name;
+    }
     setText(c[2] as HTMLSpanElement, row.ready);
     const status = c[3] as HTMLSpanElement;
     setText(status, row.status);
