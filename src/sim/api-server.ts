@@ -21,6 +21,8 @@ import {
 import { reviewAccess, reviewToken, type SimAuthConfig } from './auth.ts';
 import type { Clock } from './clock.ts';
 import {
+  openApiV3Doc,
+  openApiV3Index,
   apiGroup,
   apiGroupList,
   apiResourceList,
@@ -210,6 +212,20 @@ export class ApiServer {
     }
     if (path === '/apis') {
       send(res, 200, apiGroupList());
+      return;
+    }
+    if (path === '/openapi/v3') {
+      send(res, 200, openApiV3Index());
+      return;
+    }
+    if (segs[0] === 'openapi' && segs[1] === 'v3' && segs.length >= 4) {
+      const doc =
+        segs[2] === 'api'
+          ? openApiV3Doc('', segs[3] ?? '')
+          : openApiV3Doc(segs[3] ?? '', segs[4] ?? '');
+      if (doc === undefined)
+        throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+      send(res, 200, doc);
       return;
     }
     if (segs[0] === 'api' && segs.length === 2) {

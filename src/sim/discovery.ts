@@ -129,3 +129,49 @@ export function apiResourceList(group: string, version: string): unknown {
     resources,
   };
 }
+
+/**
+ * `/openapi/v3`: the index of per-group-version documents. kubectl reads it to learn that the
+ * server validates fields itself (`fieldValidation` on PATCH), and then skips client-side schema
+ * validation, which would need the full schemas this simulator does not serve.
+ */
+export function openApiV3Index(): unknown {
+  const paths: Record<string, { serverRelativeURL: string }> = {
+    'api/v1': { serverRelativeURL: '/openapi/v3/api/v1?hash=sim1' },
+  };
+  for (const g of servedGroups)
+    paths[`apis/${g}/v1`] = { serverRelativeURL: `/openapi/v3/apis/${g}/v1?hash=sim1` };
+  return { paths };
+}
+
+/** A minimal OpenAPI v3 document for one group-version: item paths with PATCH operations. */
+export function openApiV3Doc(group: string, version: string): unknown {
+  if (version !== 'v1' || (group !== '' && !servedGroups.includes(group))) return undefined;
+  const paths: Record<string, unknown> = {};
+  for (const def of Object.values(resourceDefs).filter((d) => d.group === group)) {
+    const prefix = group === '' ? '/api/v1' : `/apis/${group}/v1`;
+    const path = def.namespaced
+      ? `${prefix}/namespaces/{namespace}/${def.name}/{name}`
+      : `${prefix}/${def.name}/{name}`;
+    const gvk = { group, version: 'v1', kind: def.kind };
+    const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({
+      name,
+      in: 'query',
+      schema: { type: 'string', uniqueItems: true },
+    }));
+    const op = (verb: string): unknown => ({
+      operationId: `${verb}${def.kind}`,
+      parameters: params,
+      responses: { '200': { description: 'OK' } },
+      'x-kubernetes-action': verb,
+      'x-kubernetes-group-version-kind': gvk,
+    });
+    paths[path] = { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') };
+  }
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes (podpulse sim)', version: 'v1.32.0' },
+    paths,
+    components: { schemas: {} },
+  };
+}
