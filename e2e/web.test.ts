@@ -207,6 +207,19 @@ describe('web dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#grid').getAttribute('aria-rowcount')).toBe('2');
     expect(all).toBeGreaterThan(2);
     expect(page.url()).toContain('labelSelector=app%3De2e-crash');
+    // Keyboard: the grid is one tab stop; arrows pick a row, Enter opens it, Escape closes it.
+    await page.locator('#grid').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#grid').getAttribute('aria-activedescendant')).toBe(
+      'pod-row-active',
+    );
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#details h2').innerText()).toBe('default/e2e-crash');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#details').isHidden()).toBe(true);
+    // Transitions are announced in the polite live region (the demo's pods keep transitioning).
+    expect(await page.locator('#announce').getAttribute('aria-live')).toBe('polite');
+    await expect.poll(() => page.locator('#announce').textContent()).toMatch(/\S/);
     // The shared URL opens the same view.
     const other = await browser.newPage();
     await other.goto(page.url());

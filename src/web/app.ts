@@ -263,6 +263,8 @@ export class App {
     if (!sameSubscription(prev, next)) {
       this.feed.clear();
       this.#flashes.clear();
+      this.#unannounced = 0;
+      setText(byId('announce'), '');
       this.#pending = [];
       this.store.clear();
       this.#countsVersion = -1;

@@ -70,6 +70,13 @@ export class PodTable {
       this.#onKey(e);
     });
     grid.addEventListener('scroll', invalidate, { passive: true });
+    grid.addEventListener('focus', () => {
+      // Focus lands on a row, so screen readers announce something useful at once.
+      if (this.#active < 0 && this.#store.size > 0) {
+        this.#active = Math.min(this.#store.size - 1, Math.floor(this.#grid.scrollTop / rowHeight));
+        this.#invalidate();
+      }
+    });
   }
 
   /** The uid whose row is marked selected (its details are open), or null. */
