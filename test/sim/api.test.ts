@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- HTTP bodies are untyped JSON; the assertions check their shape. */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- HTTP bodies are untyped JSON; the assertions check their shape. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, startSim, type SimCluster } from '../../src/sim/index.ts';
 import { call, podBody, WatchReader } from './helpers.ts';
@@ -50,13 +50,7 @@ describe('discovery', () => {
   });
 
   it('answers unknown paths (including /openapi/v2) with a 404 Status', async () => {
-    for (const path of [
-      '/openapi/v2',
-      '/openapi/v3',
-      '/apis/apps/v1',
-      '/api/v2',
-      '/api/v1/frobs',
-    ]) {
+    for (const path of ['/openapi/v2', '/apis/apps/v1', '/api/v2', '/api/v1/frobs']) {
       const r = await call(sim, 'GET', path);
       expect(r.status).toBe(404);
       expect(r.body).toMatchObject({
@@ -66,6 +60,22 @@ describe('discovery', () => {
         code: 404,
       });
     }
+  });
+});
+
+describe('openapi v3 (for kubectl field validation)', () => {
+  it('indexes group-versions and declares fieldValidation on PATCH of each resource', async () => {
+    const index = await call(sim, 'GET', '/openapi/v3');
+    expect(Object.keys(index.body.paths)).toContain('api/v1');
+    const doc = await call(sim, 'GET', index.body.paths['api/v1'].serverRelativeURL);
+    const patch = doc.body.paths['/api/v1/namespaces/{namespace}/pods/{name}'].patch;
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({
+      group: '',
+      version: 'v1',
+      kind: 'Pod',
+    });
+    expect(patch.parameters.map((p: { name: string }) => p.name)).toContain('fieldValidation');
+    expect((await call(sim, 'GET', '/openapi/v3/apis/apps/v1')).status).toBe(404);
   });
 });
 
@@ -820,6 +830,36 @@ describe('authentication and restart', () => {
       expect(got.status).toBe(200);
     } finally {
       await s.close();
+      await s.close();
+    }
+  });
+});
+
+describe('tls', () => {
+  it('serves https with a self-signed certificate that the kubeconfig trusts', async () => {
+    const { request } = await import('node:https');
+    const { parse } = await import('yaml');
+    const s = await startSim({ tls: true, kubelet: false });
+    try {
+      expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const kc = parse(s.kubeconfig()) as { clusters: { cluster: Record<string, string> }[] };
+      const ca = Buffer.from(
+        kc.clusters[0]?.cluster['certificate-authority-data'] ?? '',
+        'base64',
+      ).toString();
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request(`${s.url}/version`, { ca }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => {
+            resolve(text);
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(JSON.parse(body)).toMatchObject({ gitVersion: 'v1.32.0-podpulse-sim' });
+    } finally {
       await s.close();
     }
   });
