@@ -402,7 +402,8 @@ async function tailInformer(
     const f = compileFilter({ status: o.status });
     return f.ok ? f.value : { namespaces: null, selector: null, statuses: null, all: true };
   })();
-  const logger = pino({ level: 'warn' }, pino.destination(2));
+  // Trouble is reported through state$ notices; the informer's own retry lines would be noise here.
+  const logger = pino({ level: 'error' }, pino.destination(2));
   const source = createPodSource({
     kubeConfig: loaded.kubeConfig,
     ...(o.namespaces.length > 0 ? { namespaces: o.namespaces } : {}),
@@ -477,6 +478,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(tailUsage);
     return 0;
   }
+  // `podpulse tail | head`: a closed stdout ends tail quietly, like other Unix tools.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const print = makePrinter(o);
   if (o.server !== null) return tailServer(o, o.server, print);
   if (o.kubeconfig === null && o.context === null && (await probe(defaultServer, 1000))) {
