@@ -162,6 +162,12 @@ describe('web dashboard in Chromium', () => {
     ]);
     expect(await page.locator('#counts .chip').count()).toBeGreaterThan(1);
     expect(await page.locator('#workloads li').count()).toBeGreaterThan(1);
+    // The demo's pods keep transitioning: the feed fills and the polite live region speaks.
+    expect(await page.locator('#announce').getAttribute('aria-live')).toBe('polite');
+    await expect
+      .poll(() => page.locator('#announce').textContent(), { timeout: 15_000 })
+      .toMatch(/\S/);
+    await expect.poll(() => page.locator('#feed li').count()).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 
@@ -199,6 +205,20 @@ describe('web dashboard in Chromium', () => {
     await page.waitForSelector('#conn[data-state="live"]');
     await page.waitForFunction(rowsShown);
     const all = Number(await page.locator('#grid').getAttribute('aria-rowcount'));
+    // A status chip toggles a server-side STATUS filter: only Running pods remain.
+    await page.locator('#counts .chip', { hasText: 'Running' }).click();
+    await expect.poll(() => page.url()).toContain('status=Running');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          `[...document.querySelectorAll('.body .row:not([hidden]) .c-status')].map((c) => c.textContent).filter((s) => s !== 'Running').length`,
+        ),
+      )
+      .toBe(0);
+    expect(await page.locator('#f-status').inputValue()).toBe('Running');
+    await page.locator('#counts .chip[aria-pressed="true"]').click();
+    await expect.poll(() => page.locator('#grid').getAttribute('aria-rowcount')).not.toBe('1');
+    expect(page.url()).not.toContain('status=');
     await page.locator('#f-sel').fill('app in (e2e-crash,');
     await expect.poll(() => page.locator('#f-sel-err').innerText()).toMatch(/index/);
     expect(await page.locator('#f-sel').getAttribute('aria-invalid')).toBe('true');
@@ -210,16 +230,13 @@ describe('web dashboard in Chromium', () => {
     // Keyboard: the grid is one tab stop; arrows pick a row, Enter opens it, Escape closes it.
     await page.locator('#grid').focus();
     await page.keyboard.press('ArrowDown');
-    expect(await page.locator('#grid').getAttribute('aria-activedescendant')).toBe(
-      'pod-row-active',
-    );
+    await expect
+      .poll(() => page.locator('#grid').getAttribute('aria-activedescendant'))
+      .toBe('pod-row-active');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#details h2').innerText()).toBe('default/e2e-crash');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('#details').isHidden()).toBe(true);
-    // Transitions are announced in the polite live region (the demo's pods keep transitioning).
-    expect(await page.locator('#announce').getAttribute('aria-live')).toBe('polite');
-    await expect.poll(() => page.locator('#announce').textContent()).toMatch(/\S/);
     // The shared URL opens the same view.
     const other = await browser.newPage();
     await other.goto(page.url());

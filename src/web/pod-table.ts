@@ -101,6 +101,10 @@ export class PodTable {
       this.#body.style.height = `${n * rowHeight}px`;
     }
     if (this.#active >= n) this.#active = n - 1;
+    // Focused before the rows arrived (or after they were replaced): land on the first in view.
+    if (this.#active < 0 && n > 0 && document.activeElement === this.#grid) {
+      this.#active = Math.min(n - 1, Math.floor(this.#grid.scrollTop / rowHeight));
+    }
     const viewport = this.#grid.clientHeight - rowHeight;
     const { first, end } = visibleRange(this.#grid.scrollTop, viewport, rowHeight, n, overscan);
     let slot = 0;
