@@ -118,6 +118,8 @@ export class Kubelet {
     }
     const pod = ev.object;
     if (ev.type === 'ADDED') {
+      // Scale mode adds 100k static pods at once: skip them without arming a timer each.
+      if (scenarioOf(pod) === 'static') return;
       this.#defer(() => {
         this.#adopt(pod);
       });
