@@ -8,6 +8,7 @@
  */
 import { parseLabelSelector } from '../protocol/index.ts';
 import type { PodChange, PodView } from '../status/types.ts';
+import type { ConnectionState } from './connection.ts';
 import { byId, inputById, setText } from './dom.ts';
 import { FeedView, renderCounts, renderDetails, renderWorkloads } from './panels.ts';
 import { PodStore } from './pod-store.ts';
@@ -20,9 +21,6 @@ import {
   splitList,
   type ViewState,
 } from './view-state.ts';
-
-/** What the connection badge shows. */
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
 
 const connectionText: Record<ConnectionState, string> = {
   connecting: 'connecting…',

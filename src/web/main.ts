@@ -7,6 +7,7 @@
 import { PodpulseClient, type ClientSubscription } from '../client/index.ts';
 import type { SourceInfo } from '../protocol/messages.ts';
 import { App } from './app.ts';
+import { connectionView } from './connection.ts';
 import type { ViewState } from './view-state.ts';
 
 // A token for a server started with --token can be given in the fragment (`#token=…`), which
@@ -41,20 +42,8 @@ function subscribe(state: ViewState): void {
 }
 
 function showConnection(): void {
-  switch (client.state) {
-    case 'connecting':
-      app.setConnection('connecting');
-      return;
-    case 'reconnecting':
-    case 'closed':
-      app.setConnection('reconnecting', 'connection lost; resuming without a reload');
-      return;
-    case 'open':
-      if (source === null || source.state === 'synced') app.setConnection('live');
-      else if (source.state === 'connecting') app.setConnection('connecting', source.message ?? '');
-      else app.setConnection('stale', source.message ?? `source ${source.state}`);
-      return;
-  }
+  const { state, detail } = connectionView(client.state, source);
+  app.setConnection(state, detail);
 }
 
 const app = new App(subscribe);
