@@ -7,7 +7,7 @@
  * under a second. Usage: `node scripts/build-web.ts [--outdir DIR]`.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -25,9 +25,11 @@ export interface WebBuild {
   files: Record<string, { bytes: number; gzip: number }>;
 }
 
-/** Builds the page into `outdir` (replacing what was there). Throws on a build error. */
+/**
+ * Builds the page into `outdir`, overwriting its three files in place (no window in which a
+ * running server finds the directory empty). Throws on a build error, leaving the old files.
+ */
 export async function buildWeb(outdir: string = defaultWebDist): Promise<WebBuild> {
-  await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const result = await esbuild.build({
     entryPoints: [
