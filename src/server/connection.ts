@@ -223,32 +223,30 @@ export class Connection {
   #sendSnapshot(id: string, filter: PodFilter): void {
     const ctx = this.#ctx;
     const { views, seq } = ctx.snapshot();
-    const sub = new Subscription(id, filter, seq);
-    this.#subs.set(id, sub);
+    this.#subs.set(id, new Subscription(id, filter, seq));
+    // Views are immutable: holding references fixes the snapshot at `seq`; frames are serialised
+    // chunk by chunk as the socket drains, so a 100k-pod snapshot never sits in memory as JSON.
+    const matched: PodView[] = [];
+    for (const v of views) if (filter.all || filterMatches(filter, v)) matched.push(v);
     const chunk = ctx.snapshotChunk;
-    let items: PodView[] = [];
-    let total = 0;
-    for (const v of views) {
-      if (!filter.all && !filterMatches(filter, v)) continue;
-      items.push(v);
-      total++;
-      if (items.length === chunk) {
-        this.#outbox.pushFrame(
-          JSON.stringify({ type: 'snapshot', id, items, final: false, cursor: null, total: null }),
-        );
-        items = [];
-      }
-    }
-    this.#outbox.pushFrame(
-      JSON.stringify({
+    const cursor = formatCursor(ctx.epoch, seq);
+    let at = 0;
+    let done = false;
+    this.#outbox.pushLazy(() => {
+      if (done) return null;
+      const items = matched.slice(at, at + chunk);
+      at += items.length;
+      const final = at >= matched.length;
+      if (final) done = true;
+      return JSON.stringify({
         type: 'snapshot',
         id,
         items,
-        final: true,
-        cursor: formatCursor(ctx.epoch, seq),
-        total,
-      }),
-    );
+        final,
+        cursor: final ? cursor : null,
+        total: final ? matched.length : null,
+      });
+    });
   }
 
   /** Hot path: one change, evaluated against this connection's subscriptions. */

@@ -50,7 +50,14 @@ interface ChangeEntry {
   bytes: number;
 }
 
-type Item = FrameItem | ChangeEntry;
+/** Frames produced on demand as the socket drains (a large snapshot), so they never pile up. */
+interface LazyItem {
+  readonly kind: 'lazy';
+  /** The next frame, or null when done. */
+  readonly next: () => string | null;
+}
+
+type Item = FrameItem | ChangeEntry | LazyItem;
 
 /** Frames of one change go out in this order. */
 const opOrder: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
@@ -125,6 +132,17 @@ export class Outbox {
     this.#queue.push({ kind: 'frame', text });
     this.#queuedBytes += text.length;
     this.#checkHard();
+    this.#kick();
+  }
+
+  /**
+   * Queues frames produced on demand: `next()` is called each time the socket has room, until it
+   * returns null. Its frames are not counted against the hard limit (the producer bounds them);
+   * everything pushed later waits behind them.
+   */
+  pushLazy(next: () => string | null): void {
+    if (this.#closed) return;
+    this.#queue.push({ kind: 'lazy', next });
     this.#kick();
   }
 
@@ -273,9 +291,16 @@ export class Outbox {
       this.#sink.bufferedAmount < this.#opts.softBytes
     ) {
       const item = this.#queue[this.#head];
+      if (item?.kind === 'lazy') {
+        const text = item.next();
+        if (text !== null) {
+          this.#write(text);
+          continue;
+        }
+      }
       this.#queue[this.#head] = undefined as unknown as Item;
       this.#head++;
-      if (item === undefined) continue;
+      if (item === undefined || item.kind === 'lazy') continue;
       if (item.kind === 'frame') {
         this.#queuedBytes -= item.text.length;
         this.#write(item.text);

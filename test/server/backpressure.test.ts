@@ -101,6 +101,37 @@ describe('backpressure', () => {
   });
 });
 
+describe('large snapshots', () => {
+  it('stream as the socket drains: a snapshot far above the hard limit does not close the client', async () => {
+    const feed = new FakeFeed();
+    const n = 4000; // ~20 MB of views against a 2 MB hard limit
+    for (let i = 0; i < n; i++) feed.apply('ADDED', view(`p${i}`, { labels: bigLabels(i) }));
+    const { server, url } = await startServer(feed, {
+      outboxSoftBytes: 64 * 1024,
+      outboxHardBytes: 2 * 1024 * 1024,
+      snapshotChunk: 100,
+    });
+    cleanup.push(() => server.close());
+    const c = await TestClient.open(url);
+    cleanup.push(() => {
+      c.close();
+    });
+    c.send({ type: 'subscribe', id: 's' });
+    await c.next((m) => m.type === 'snapshot');
+    feed.apply('MODIFIED', view('p0', { status: 'Error', labels: bigLabels(0) }));
+    await c.next((m) => m.type === 'change', 30_000);
+    const chunks = c.of('snapshot');
+    expect(chunks.length).toBe(n / 100);
+    expect(chunks.reduce((k, m) => k + m.items.length, 0)).toBe(n);
+    expect(chunks.at(-1)).toMatchObject({ final: true, total: n });
+    // The change made after subscribing arrives after the whole snapshot.
+    expect(c.messages.findIndex((m) => m.type === 'change')).toBeGreaterThan(
+      c.messages.findIndex((m) => m.type === 'snapshot' && m.final),
+    );
+    expect(c.closeCode).toBeNull();
+  });
+});
+
 describe('heartbeat', () => {
   it('terminates a peer that stops answering pings', async () => {
     const feed = new FakeFeed();
