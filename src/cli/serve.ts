@@ -319,7 +319,11 @@ export async function run(argv: string[]): Promise<number> {
         scenario: 'demo',
         timeScale: config.demoTimeScale,
         seed: config.demoSeed,
-        logger: log.child({ component: 'sim' }),
+        // The demo announces itself in one line below; the simulator's own chatter only from warn up.
+        logger: log.child(
+          { component: 'sim' },
+          { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+        ),
       });
       const theSim = sim;
       cleanups.push(() => theSim.close());

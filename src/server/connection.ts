@@ -206,17 +206,22 @@ export class Connection {
         message: `cursor ${text} is older than the replay buffer (oldest change ${ctx.replay.firstSeq ?? last})`,
       };
     }
-    const sub = new Subscription(id, filter, last);
-    this.#subs.set(id, sub);
+    this.#subs.set(id, new Subscription(id, filter, last));
     this.#outbox.pushFrame(JSON.stringify({ type: 'resumed', id, cursor: text }));
+    // Replayed frames are produced as the socket drains, like snapshots.
     const ids = [id];
-    for (const e of missed) {
-      if (e.change.seq > last) break;
-      const c = e.change;
-      const op = opForFilter(filter, c.type, c.view, c.previous);
-      if (op !== null)
-        this.#outbox.pushFrame(changeFrame(ids, op, formatCursor(ctx.epoch, c.seq), e.body));
-    }
+    let i = 0;
+    this.#outbox.pushLazy(() => {
+      while (i < missed.length) {
+        const e = missed[i++];
+        if (e === undefined || e.change.seq > last) break;
+        const c = e.change;
+        const op = opForFilter(filter, c.type, c.view, c.previous);
+        if (op !== null) return changeFrame(ids, op, formatCursor(ctx.epoch, c.seq), e.body);
+      }
+      i = missed.length;
+      return null;
+    });
     return null;
   }
 
