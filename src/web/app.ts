@@ -127,6 +127,7 @@ export class App {
     this.#connection = state;
     const el = byId('conn');
     el.dataset['state'] = state;
+    document.body.dataset['conn'] = state;
     setText(el, connectionText[state]);
     setText(byId('conn-detail'), detail);
   }
