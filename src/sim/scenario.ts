@@ -385,7 +385,7 @@ function step(l: PodLife, now: number): void {
       wait(
         f,
         'CrashLoopBackOff',
-        `back-off ${l.backoffMs / 1000 >= 60 ? `${l.backoffMs / 60000}m0s` : `${l.backoffMs / 1000}s`} restarting failed container=${f.name} pod=${l.name}_${l.namespace}(${l.uid})`,
+        `back-off ${goDuration(l.backoffMs)} restarting failed container=${f.name} pod=${l.name}_${l.namespace}(${l.uid})`,
       );
       l.stage = 'backoff';
       l.nextAt = now + Math.max(1, Math.round(l.backoffMs / l.timeScale));
@@ -628,4 +628,18 @@ export function podStatusOf(l: PodLife): Record<string, unknown> {
   status.containerStatuses = l.containers.map((c) => containerStatus(l, c));
   status.qosClass = 'BestEffort';
   return status;
+}
+
+/**
+ * Go's time.Duration.String for whole seconds, as the kubelet prints back-off in its messages:
+ * 10s, 40s, 1m20s, 2m40s, 5m0s.
+ */
+export function goDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
 }

@@ -103,15 +103,31 @@ describe('scenario engine (pure, fake time)', () => {
   it('crashloop back-off durations: 10s, 20s, 40s, ... capped at 300s', () => {
     let l = life('crashloop');
     const waits: number[] = [];
+    const messages: string[] = [];
     for (let i = 0; i < 200 && waits.length < 7; i++) {
       if (l.nextAt === null) break;
       const before = l.stage;
       const at = l.nextAt;
       l = advanceLife(l, at);
-      if (before === 'crashed' && l.stage === 'backoff' && l.nextAt !== null)
+      if (before === 'crashed' && l.stage === 'backoff' && l.nextAt !== null) {
         waits.push(l.nextAt - at);
+        const cs = (
+          podStatusOf(l).containerStatuses as { state: { waiting?: { message: string } } }[]
+        )[0];
+        messages.push(cs?.state.waiting?.message.split(' restarting')[0] ?? '');
+      }
     }
     expect(waits).toEqual([10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    // The kubelet prints Go durations: 1m20s, not 1.33m.
+    expect(messages).toEqual([
+      'back-off 10s',
+      'back-off 20s',
+      'back-off 40s',
+      'back-off 1m20s',
+      'back-off 2m40s',
+      'back-off 5m0s',
+      'back-off 5m0s',
+    ]);
   });
 
   it('timeScale compresses every duration', () => {
