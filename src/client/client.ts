@@ -338,7 +338,9 @@ export class PodpulseClient extends Emitter<ClientEvents> {
     try {
       ws = new this.#WS(this.#url, [SUBPROTOCOL]);
     } catch (err) {
-      this.#closed(ws0(), 1006, err instanceof Error ? err.message : String(err));
+      const dead = ws0();
+      this.#ws = dead;
+      this.#closed(dead, 1006, err instanceof Error ? err.message : String(err));
       return;
     }
     this.#ws = ws;
@@ -417,8 +419,12 @@ export class PodpulseClient extends Emitter<ClientEvents> {
   }
 
   #closed(ws: WebSocketLike, code: number, reason: string): void {
-    if (this.#ws !== ws && this.#ws !== null) return;
+    // Only the current socket's end counts (a socket given up on by the ping check closes later).
+    if (this.#ws !== ws) return;
     this.#ws = null;
+    ws.onmessage = null;
+    ws.onclose = null;
+    ws.onerror = null;
     this.#hello = null;
     if (this.#pingTimer !== null) clearInterval(this.#pingTimer);
     this.#pingTimer = null;

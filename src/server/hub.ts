@@ -60,7 +60,15 @@ export class Hub implements ConnectionContext {
         this.metrics.changes.inc();
         const encoded = { change, body: encodeChange(change) };
         this.replay.push(encoded);
-        for (const conn of this.connections) conn.dispatch(encoded);
+        for (const conn of this.connections) {
+          try {
+            conn.dispatch(encoded);
+          } catch (err) {
+            // Never let one connection's failure reach the pipeline or the other connections.
+            this.log.error({ err }, 'dispatch failed; closing that connection');
+            conn.close(1011, 'internal error');
+          }
+        }
       },
       error: (err: unknown) => {
         this.log.error({ err }, 'pod feed failed; no further changes will be served');
