@@ -45,8 +45,8 @@ Flags:
 Colour is used when stdout is a terminal and NO_COLOR is not set. Notices (connected,
 reconnecting, resumed, resynced) go to stderr.
 
-Exit status: 0 stopped by SIGINT/SIGTERM, 1 runtime failure, 2 bad usage, 3 server or cluster
-unreachable.
+Exit status: 0 stopped by SIGINT/SIGTERM, 1 runtime failure, 2 bad usage (including a missing
+or wrong --token), 3 server or cluster unreachable.
 `;
 
 export interface TailOptions {
@@ -306,7 +306,33 @@ function resyncTransitions(
   return out;
 }
 
+/** 'ok', 'unauthorized' or 'unreachable': a cheap authenticated request before connecting. */
+async function preflight(server: string, token: string | null, timeoutMs: number): Promise<string> {
+  try {
+    const url = new URL(
+      '/api/v1/pods?namespace=podpulse-tail-preflight',
+      server.replace(/^ws/, 'http'),
+    );
+    const res = await fetch(url, {
+      headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.body?.cancel();
+    return res.status === 401 ? 'unauthorized' : 'ok';
+  } catch {
+    return 'unreachable';
+  }
+}
+
 async function tailServer(o: TailOptions, server: string, print: Printer): Promise<number> {
+  // A refused WebSocket upgrade looks like a network error to the client: ask HTTP first so a
+  // missing or wrong token gets its own message.
+  if ((await preflight(server, o.token, Math.min(o.timeoutMs, 3000))) === 'unauthorized') {
+    notice(
+      `the server at ${server} requires a bearer token (PP_ERR_UNAUTHORIZED): pass --token or set PODPULSE_TOKEN`,
+    );
+    return 2;
+  }
   const client = new PodpulseClient({
     url: server,
     ...(o.token === null ? {} : { token: o.token }),

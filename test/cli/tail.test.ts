@@ -232,6 +232,23 @@ describe('tail: against a server', () => {
     );
   });
 
+  it('exits 2 with a clear message when the server wants a token', async () => {
+    const { staticToken } = await import('../../src/server/auth.ts');
+    const { server, base } = await startServer(new FakeFeed(), {
+      authenticate: staticToken('right-token'),
+    });
+    cleanup.push(() => server.close());
+    const tail = runTail(['--server', base, '--token', 'wrong-token']);
+    expect(await tail.exit).toBe(2);
+    expect(tail.stderr()).toBe(
+      `podpulse tail: the server at ${base} requires a bearer token (PP_ERR_UNAUTHORIZED): pass --token or set PODPULSE_TOKEN\n`,
+    );
+    const ok = runTail(['--server', base, '--token', 'right-token']);
+    await until(() => ok.stderr().includes('watching 0 pods'), ok.stderr);
+    ok.kill('SIGTERM');
+    expect(await ok.exit).toBe(0);
+  });
+
   it('exits 2 on a bad selector, naming it', async () => {
     const tail = runTail(['-l', 'a in (']);
     expect(await tail.exit).toBe(2);
