@@ -30,6 +30,55 @@ function client(port: number): PodpulseClient {
   return c;
 }
 
+describe('PodpulseClient: dead links', () => {
+  it('gives up on a server that stops sending, closes that socket, and reconnects once', async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const ws of wss.clients) ws.terminate();
+          wss.close(() => {
+            r();
+          });
+        }),
+    );
+    await new Promise((r) => wss.once('listening', r));
+    let opened = 0;
+    let closedByClient = 0;
+    wss.on('connection', (ws) => {
+      opened++;
+      ws.on('close', () => closedByClient++);
+      // A hello, then silence (no pongs): the link looks dead to the client.
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          protocol: 'podpulse.v1',
+          server: { name: 'podpulse', version: 't' },
+          epoch: 'e',
+          limits: {},
+          source: { state: 'synced', since: 0, message: null },
+        }),
+      );
+    });
+    const port = (wss.address() as { port: number }).port;
+    const c = new PodpulseClient({
+      url: `ws://127.0.0.1:${port}/ws`,
+      pingIntervalMs: 40,
+      reconnect: { initialDelayMs: 1000, maxDelayMs: 1000 },
+      random: () => 0,
+    });
+    cleanup.push(() => {
+      c.close();
+    });
+    const closed = await c.once('close');
+    expect(closed).toMatchObject({ code: 1006, reason: 'no frames from server', retryInMs: 500 });
+    await c.once('open');
+    expect(opened).toBe(2);
+    expect(closedByClient).toBe(1);
+  });
+});
+
 describe('PodpulseClient', () => {
   it('subscribes, keeps the pod set, and reports changes with the view before', async () => {
     const feed = new FakeFeed();
