@@ -153,6 +153,7 @@ describe('serve + kubectl + tail + raw client', () => {
       tail
         .out()
         .split('\n')
+        .slice(0, -1) // only complete lines
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Rec);
     const restarts = (r: Rec): number => Number(r.restarts.split(' ')[0]);

@@ -178,7 +178,7 @@ function runTail(args: string[]): Run {
     child.kill('SIGKILL');
   });
   return {
-    lines: () => out.split('\n').filter(Boolean),
+    lines: () => out.split('\n').slice(0, -1), // only complete lines
     stderr: () => err,
     exit,
     kill: (s) => child.kill(s),
