@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: runs every scenario, prints the results and regenerates BENCHMARKS.md.
+ *
+ *   node bench/run.ts            full sweep (about 15 minutes on 2 cores), writes BENCHMARKS.md
+ *   node bench/run.ts --quick    tiny scale (seconds): a smoke test of the harness
+ *   --out <file.json>            also write the raw results as JSON
+ *   --no-write                   do not touch BENCHMARKS.md (default with --quick)
+ *
+ * Every process role (feeder/simulator, server under test, subscribers) is a separate Node
+ * process: see bench/lib/proc.ts. Scenarios: bench/scenarios/*.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startProc } from './lib/proc.ts';
+import { summariseProfile, type ProfileSummary } from './lib/profile.ts';
+import { renderReport, renderTable, type BenchResults } from './lib/report.ts';
+import { writeWorkload } from './lib/workload.ts';
+import { runLatency, type LatencyResult } from './scenarios/latency.ts';
+import { runSync } from './scenarios/sync.ts';
+import { runSeries, type SeriesResult } from './scenarios/throughput.ts';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const outIdx = argv.indexOf('--out');
+const out = outIdx >= 0 ? argv[outIdx + 1] : undefined;
+const write = !quick && !argv.includes('--no-write');
+const log = (s: string): void => {
+  process.stderr.write(`[bench] ${s}\n`);
+};
+
+/** Events per run: a budget of frames per run keeps every run to a few seconds. */
+function eventsFor(mode: 'podpulse' | 'naive', subscribers: number, filter: boolean): number {
+  if (quick) return subscribers === 0 ? 2000 : 300;
+  if (subscribers === 0) return 20_000;
+  const fanout = filter ? subscribers / 10 : subscribers;
+  const budget = mode === 'podpulse' ? 500_000 : 200_000;
+  return Math.max(20, Math.min(20_000, Math.round(budget / fanout)));
+}
+
+const podCounts = quick ? [500] : [10_000, 100_000];
+const subscriberSets = quick
+  ? [
+      { subscribers: 0, filter: false },
+      { subscribers: 20, filter: false },
+      { subscribers: 20, filter: true },
+    ]
+  : [
+      { subscribers: 0, filter: false },
+      { subscribers: 100, filter: false },
+      { subscribers: 1000, filter: false },
+      { subscribers: 1000, filter: true },
+      { subscribers: 10_000, filter: false },
+    ];
+
+const started = new Date();
+const t0 = performance.now();
+const work = mkdtempSync(join(tmpdir(), 'podpulse-bench-'));
+const series: SeriesResult[] = [];
+const profiles: { label: string; summary: ProfileSummary }[] = [];
+let parseBound: { events: number; bytes: number; eventsPerSec: number } | null = null;
+
+try {
+  for (const pods of podCounts) {
+    log(`workload: ${pods} pods`);
+    const files = await writeWorkload(join(work, `w${pods}`), {
+      pods,
+      mixed: quick ? 2000 : 20_000,
+      statusShare: 0.5,
+      noise: quick ? 500 : 5000,
+      seed: 1,
+    });
+    if (parseBound === null) {
+      const p = await startProc('parse-bound.ts', { path: files.mixed });
+      parseBound = await p.call('run', { count: quick ? 2000 : 20_000 });
+      await p.close();
+      log(`parse bound: ${Math.round(parseBound?.eventsPerSec ?? 0)} events/s`);
+    }
+    for (const mode of ['podpulse', 'naive'] as const) {
+      const profDir = mode === 'podpulse' && pods === podCounts[0] ? join(work, 'prof') : undefined;
+      log(`throughput: ${mode}, ${pods} pods`);
+      const r = await runSeries(files, {
+        mode,
+        pods,
+        noise: quick ? 500 : 5000,
+        runs: subscriberSets.map((s) => ({
+          ...s,
+          events: eventsFor(mode, s.subscribers, s.filter),
+        })),
+        ...(profDir === undefined ? {} : { cpuProfDir: profDir }),
+      });
+      if (r.error !== null) log(`  error: ${r.error}`);
+      if (profDir !== undefined) {
+        const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+        if (file !== undefined) {
+          r.profile = join(profDir, file);
+          for (const run of r.runs.filter((x) => x.subscribers <= 1000 && !x.filter)) {
+            profiles.push({
+              label: `${run.pods} pods, ${run.subscribers} subscribers`,
+              summary: summariseProfile(r.profile, [run.window]),
+            });
+          }
+        }
+      }
+      series.push(r);
+    }
+    rmSync(files.dir, { recursive: true, force: true });
+  }
+
+  const latency: LatencyResult[] = [];
+  const latencyPoints = quick
+    ? [{ pods: 500, subscribers: 20, rate: 200, statusShare: 0.2, seconds: 1, stalled: 0 }]
+    : [
+        { pods: 10_000, subscribers: 1000, rate: 2000, statusShare: 0.1, seconds: 8, stalled: 0 },
+        { pods: 10_000, subscribers: 100, rate: 2000, statusShare: 0.1, seconds: 8, stalled: 0 },
+        { pods: 10_000, subscribers: 1000, rate: 400, statusShare: 0.1, seconds: 8, stalled: 0 },
+      ];
+  for (const pt of latencyPoints) {
+    log(`latency: ${pt.subscribers} subscribers at ${pt.rate} events/s`);
+    latency.push(await runLatency(pt));
+  }
+  const slowBase = latencyPoints[latencyPoints.length - 1];
+  const slow: LatencyResult[] = [];
+  if (slowBase) {
+    log('slow consumer');
+    const secs = quick ? 1 : 15;
+    slow.push(await runLatency({ ...slowBase, seconds: secs, stalled: 0 }));
+    slow.push(await runLatency({ ...slowBase, seconds: secs, stalled: 1 }));
+  }
+  log('initial sync vs kubectl');
+  const sync = [];
+  for (const pods of quick ? [500] : [10_000, 100_000])
+    sync.push(await runSync(pods, quick ? 1 : 2));
+
+  const results: BenchResults = {
+    command: `node bench/run.ts${argv.length > 0 ? ` ${argv.join(' ')}` : ''}`,
+    quick,
+    node: process.version,
+    cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    kubectl: kubectlVersion(),
+    date: started.toISOString(),
+    durationS: (performance.now() - t0) / 1000,
+    parseBound,
+    series,
+    profiles,
+    latency,
+    slow,
+    sync,
+  };
+  process.stdout.write(`${renderTable(results)}\n`);
+  if (out !== undefined) writeFileSync(out, JSON.stringify(results, null, 2));
+  if (write) {
+    writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderReport(results));
+    log('wrote BENCHMARKS.md');
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function kubectlVersion(): string {
+  try {
+    const v = execFileSync('/usr/bin/kubectl', ['version', '--client', '-o', 'json'], {
+      encoding: 'utf8',
+    });
+    return (
+      (JSON.parse(v) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ??
+      '?'
+    );
+  } catch {
+    return 'not found';
+  }
+}
