@@ -54,7 +54,11 @@ export interface ReflectorKnobs {
   backoff: Readonly<BackoffOptions>;
   /** A watch silent this long is restarted (bookmarks count as activity). Default 120 s. */
   staleAfterMs: number;
-  /** A watch that closes cleanly sooner than this without an event is retried with back-off. */
+  /**
+   * A watch proves healthy (back-off starts over, status `watching`) on its first event or
+   * bookmark, or once it has stayed open this long; one that ends before that is a failure and
+   * is retried with back-off. Default 1000 ms.
+   */
   minWatchMs: number;
   /** Try a streaming list (sendInitialEvents) before falling back to LIST. Default true. */
   streamingList: boolean;
@@ -79,7 +83,8 @@ export interface ReflectorOptions<T> {
   readonly onStatus: (status: ReflectorStatus) => void;
 }
 
-type WatchEnd = { kind: 'closed' | 'stale'; events: number; ms: number };
+/** How a watch ended; `healthy` when it delivered an event or bookmark, or lived `minWatchMs`. */
+type WatchEnd = { kind: 'closed' | 'stale'; events: number; ms: number; healthy: boolean };
 
 const initialEventsEnd = 'k8s.io/initial-events-end';
 
@@ -167,7 +172,8 @@ export class Reflector<T> {
   // - streaming list rejected (4xx) or ended before its initial-events-end bookmark: LIST instead.
   // - anything else: jittered exponential back-off, then the same step again (a failed list
   //   lists again; a failed watch re-watches from the last resourceVersion), forever.
-  // - a clean close re-watches at once, unless it was suspiciously short and empty.
+  // - a clean close re-watches at once, unless the watch never proved healthy (no event or
+  //   bookmark within minWatchMs): that is a failure, backed off like the others.
   // - the watchdog closes a silent watch and re-watches at once.
   async #run(): Promise<void> {
     const { logger, stats, knobs } = this.#o;
@@ -201,16 +207,18 @@ export class Reflector<T> {
           this.#setStatus('stale', `watch silent for ${end.ms} ms`);
           continue;
         }
+        goneInARow = 0;
+        if (!end.healthy) {
+          // Opened, then closed before any event, bookmark or minWatchMs: a failure in disguise
+          // (an API server or proxy that accepts and hangs up). Back off like any other failure.
+          stats.errors++;
+          await this.#backOff(`watch closed after ${end.ms} ms without an event`, null, false);
+          continue;
+        }
         logger.debug(
           { informer: this.#o.name, events: end.events, ms: end.ms, resourceVersion: this.#rv },
           'watch closed; resuming',
         );
-        if (end.events === 0 && end.ms < knobs.minWatchMs) {
-          await this.#sleep(backoffDelay(this.#attempt++, knobs.backoff, this.#o.random));
-        } else {
-          this.#attempt = 0;
-        }
-        goneInARow = 0;
       } catch (caught) {
         if (this.#isClosed()) return;
         const err = asApiError(caught);
@@ -246,26 +254,35 @@ export class Reflector<T> {
         }
         stats.errors++;
         if (!needList) stats.watchRestarts++;
-        const delay = backoffDelay(this.#attempt++, knobs.backoff, this.#o.random);
-        const now = this.#o.clock();
-        this.#failingSince ??= now;
-        logger.warn(
-          {
-            informer: this.#o.name,
-            err: err.message,
-            status: err.status,
-            attempt: this.#attempt,
-            delayMs: delay,
-          },
-          needList ? 'list failed; retrying' : 'watch failed; retrying',
-        );
-        this.#setStatus(
-          now - this.#failingSince >= knobs.staleAfterMs ? 'stale' : 'backoff',
-          err.message,
-        );
-        await this.#sleep(delay);
+        await this.#backOff(err.message, err.status, needList);
       }
     }
+  }
+
+  /**
+   * One failure: logs it, reports `backoff` (or `stale` once failing for `staleAfterMs`), and
+   * sleeps the next delay. The attempt counter grows until a list succeeds or a watch proves
+   * healthy (see `#healthy`), so a server that accepts every watch and fails it at once still
+   * gets 1 s, 2 s, 4 s … 30 s.
+   */
+  async #backOff(message: string, status: number | null, listing: boolean): Promise<void> {
+    const { knobs, logger } = this.#o;
+    const delay = backoffDelay(this.#attempt++, knobs.backoff, this.#o.random);
+    const now = this.#o.clock();
+    this.#failingSince ??= now;
+    logger.warn(
+      { informer: this.#o.name, err: message, status, attempt: this.#attempt, delayMs: delay },
+      listing ? 'list failed; retrying' : 'watch failed; retrying',
+    );
+    this.#setStatus(now - this.#failingSince >= knobs.staleAfterMs ? 'stale' : 'backoff', message);
+    await this.#sleep(delay);
+  }
+
+  /** The current watch works: back-off starts over and the status says so. */
+  #healthy(): void {
+    this.#attempt = 0;
+    this.#failingSince = null;
+    if (this.#synced) this.#setStatus('watching', null);
   }
 
   #streamDone = false;
@@ -385,15 +402,27 @@ export class Reflector<T> {
       let last = started;
       let events = 0;
       let settled = false;
+      let healthy = false;
       const isSettled = (): boolean => settled;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let healthTimer: ReturnType<typeof setTimeout> | undefined;
       let handle: WatchHandle | null = null;
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(healthTimer);
         this.#stopWatch = null;
         return true;
+      };
+      // An HTTP 200 proves little (a proxy may accept and hang up, an ERROR event may follow at
+      // once): the watch counts as healthy on its first event or bookmark, or once it has lived
+      // minWatchMs. Only then does back-off start over.
+      const proven = (): void => {
+        if (healthy || settled) return;
+        healthy = true;
+        clearTimeout(healthTimer);
+        this.#healthy();
       };
       const check = (): void => {
         if (settled) return;
@@ -414,7 +443,7 @@ export class Reflector<T> {
         if (quiet >= knobs.staleAfterMs) {
           settle();
           handle?.close();
-          resolve({ kind: 'stale', events, ms: quiet });
+          resolve({ kind: 'stale', events, ms: quiet, healthy });
           return;
         }
         timer = setTimeout(check, knobs.staleAfterMs - quiet);
@@ -422,7 +451,7 @@ export class Reflector<T> {
       this.#stopWatch = () => {
         if (settle()) {
           handle?.close();
-          resolve({ kind: 'closed', events, ms: clock() - started });
+          resolve({ kind: 'closed', events, ms: clock() - started, healthy });
         }
       };
       timer = setTimeout(check, knobs.staleAfterMs);
@@ -430,13 +459,14 @@ export class Reflector<T> {
         open: () => {
           if (settled) return;
           last = clock();
-          this.#failingSince = null;
-          this.#attempt = 0;
-          if (this.#synced) this.#setStatus('watching', null);
+          // After a watchdog restart or a clean close nothing is failing: watching again at once.
+          if (this.#failingSince === null && this.#synced) this.#setStatus('watching', null);
+          healthTimer = setTimeout(proven, knobs.minWatchMs);
         },
         event: (type, raw) => {
           if (settled) return;
           last = clock();
+          proven();
           const rv = rawVersion(raw);
           if (type === 'BOOKMARK') {
             if (fresh !== null) {
@@ -475,7 +505,7 @@ export class Reflector<T> {
         done: (err) => {
           if (!settle()) return;
           if (err) reject(err);
-          else resolve({ kind: 'closed', events, ms: clock() - started });
+          else resolve({ kind: 'closed', events, ms: clock() - started, healthy });
         },
       });
       // done() may have run synchronously inside watch() (a fake, or a failed connection).

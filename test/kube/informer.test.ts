@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KubeApiError } from '../../src/kube/api-error.ts';
+import { backoffDelay, defaultBackoff } from '../../src/kube/backoff.ts';
 import { Informer, type InformerStatus } from '../../src/kube/informer.ts';
 import { podResource } from '../../src/kube/pod-informer.ts';
 import type { InformerEvent, ReflectorKnobs } from '../../src/kube/reflector.ts';
@@ -165,10 +166,13 @@ describe('Informer over a fake API', () => {
     expect(fake.openWatchers).toHaveLength(0);
     expect(informer.status.state).toBe('reconnecting');
     await vi.advanceTimersByTimeAsync(1000); // first retry (403) fails
-    await vi.advanceTimersByTimeAsync(2000); // second retry works
+    await vi.advanceTimersByTimeAsync(2000); // second retry opens
     expect(fake.openWatchers).toHaveLength(1);
     expect(fake.lists).toHaveLength(1);
     expect(informer.stats.errors).toBe(2);
+    // An HTTP 200 alone is no recovery: the watch must deliver something or last minWatchMs.
+    expect(statuses.at(-1)?.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(1000);
     expect(statuses.at(-1)?.state).toBe('synced');
     informer.close();
   });
@@ -182,6 +186,113 @@ describe('Informer over a fake API', () => {
     expect(fake.openWatchers).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1000);
     expect(fake.openWatchers).toHaveLength(1);
+    informer.close();
+  });
+
+  // A server that accepts every watch (HTTP 200) and fails it at once must still get a growing
+  // back-off, and the informer must end up stale instead of flipping to synced every second.
+  const instantFailures: [string, (fake: FakeListerWatcher) => void][] = [
+    [
+      'a clean close with no events',
+      (fake) => {
+        fake.endWatches();
+      },
+    ],
+    [
+      'an ERROR event with code 504',
+      (fake) => {
+        fake.endWatches(new KubeApiError('timeout', 504, 'Timeout'));
+      },
+    ],
+    [
+      'a malformed line',
+      (fake) => {
+        fake.endWatches(new KubeApiError('malformed line: {', null, 'MalformedLine'));
+      },
+    ],
+  ];
+  it.each(instantFailures)(
+    'backs off 1s → 30s and turns stale when every watch opens and then fails at once: %s',
+    async (_name, fail) => {
+      const random = vi.fn(() => 0.999);
+      const { fake, informer, statuses } = setup({ minWatchMs: 1000 }, random);
+      informer.start();
+      await vi.advanceTimersByTimeAsync(0);
+      const opened: number[] = [];
+      const origWatch = fake.watch.bind(fake);
+      fake.watch = (query, sink) =>
+        origWatch(query, {
+          ...sink,
+          open: () => {
+            opened.push(Date.now());
+            sink.open();
+            queueMicrotask(() => {
+              fail(fake);
+            });
+          },
+        });
+      const healthy = statuses.length;
+      fail(fake);
+      await vi.advanceTimersByTimeAsync(200_000);
+      const gaps = opened.slice(1).map((t, i) => t - (opened[i] ?? 0));
+      const bases = [2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000];
+      expect(gaps.slice(0, bases.length)).toHaveLength(bases.length);
+      expect(opened[0]).toBeGreaterThanOrEqual(800); // the first retry waited ~1 s
+      bases.forEach((base, i) => {
+        expect(gaps[i]).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
+        expect(gaps[i]).toBeLessThanOrEqual(base);
+      });
+      const after = statuses.slice(healthy).map((s) => s.state);
+      expect(after).not.toContain('synced');
+      expect(after).toContain('reconnecting');
+      expect(informer.status.state).toBe('stale');
+      expect(fake.lists).toHaveLength(1);
+      informer.close();
+    },
+  );
+
+  it('starts the back-off over once a watch delivers an event, or lives minWatchMs', async () => {
+    const random = () => 0; // no jitter: delays of exactly 1, 2, 4, 8 s
+    const { fake, informer } = setup({ minWatchMs: 1000 }, random);
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    // What each newly opened watch does: fail at once, deliver an event then fail, or stay up.
+    let next: 'fail' | 'event' | 'stay' = 'fail';
+    let failedAt = 0;
+    const delays: number[] = [];
+    const fail = () => {
+      failedAt = Date.now();
+      fake.endWatches(new KubeApiError('unavailable', 503, 'ServiceUnavailable'));
+    };
+    const origWatch = fake.watch.bind(fake);
+    fake.watch = (query, sink) =>
+      origWatch(query, {
+        ...sink,
+        open: () => {
+          delays.push(Date.now() - failedAt);
+          sink.open();
+          const mode = next;
+          queueMicrotask(() => {
+            if (mode === 'event') fake.put(`pod-${delays.length}`);
+            if (mode !== 'stay') fail();
+          });
+        },
+      });
+    fail();
+    await vi.advanceTimersByTimeAsync(15_000 - 1); // opens after 1, 2, 4 s; waits 8 s
+    next = 'event';
+    await vi.advanceTimersByTimeAsync(1); // the 4th opens, delivers an event, fails: healthy
+    next = 'fail';
+    await vi.advanceTimersByTimeAsync(1000 + 2000); // opens after 1 s (reset), then after 2 s
+    next = 'stay';
+    await vi.advanceTimersByTimeAsync(4000); // opens after 4 s and stays up
+    await vi.advanceTimersByTimeAsync(1000); // past minWatchMs: healthy
+    expect(informer.status.state).toBe('synced');
+    next = 'fail';
+    fail();
+    await vi.advanceTimersByTimeAsync(1000); // opens after 1 s (reset)
+    const at = (attempt: number) => backoffDelay(attempt, defaultBackoff, random);
+    expect(delays).toEqual([at(0), at(1), at(2), at(3), at(0), at(1), at(2), at(0)]);
     informer.close();
   });
 
