@@ -78,10 +78,41 @@ export function filterMatches(f: PodFilter, view: PodView): boolean {
 }
 
 /**
- * The op a change means for a subscription with filter `f`: ADDED when the pod enters the filter
- * (or is created inside it), DELETED when it leaves (or is deleted inside it), MODIFIED when it
- * stays inside, null when it concerns the subscription not at all. The state before a MODIFIED is
- * read from `previous` (the fields a filter reads: labels, status; namespace never changes).
+ * Whether the pod was inside the filter before this change: the filter evaluated on the view with
+ * the change's `previous` values put back (the fields a filter reads: labels and status; namespace
+ * never changes). For an ADDED there is no before: false.
+ */
+export function filterAcceptedBefore(
+  f: PodFilter,
+  type: ChangeType,
+  view: PodView,
+  previous: ChangedFields,
+): boolean {
+  if (type === 'ADDED') return false;
+  return filterAccepts(
+    f,
+    view.namespace,
+    previous.labels ?? view.labels,
+    previous.status ?? view.status,
+  );
+}
+
+/**
+ * The op a change means for a subscription with filter `f`, from whether the pod was inside the
+ * filter before the change (`previous` values applied, see `filterAcceptedBefore`) and whether it
+ * is inside after:
+ *
+ * | change   | inside before | inside after | op                 |
+ * | -------- | ------------- | ------------ | ------------------ |
+ * | ADDED    | (none)        | yes / no     | ADDED / null       |
+ * | MODIFIED | yes           | yes / no     | MODIFIED / DELETED |
+ * | MODIFIED | no            | yes / no     | ADDED / null       |
+ * | DELETED  | yes           | any          | DELETED            |
+ * | DELETED  | no            | yes / no     | DELETED / null     |
+ *
+ * A DELETED is delivered when the pod was inside before its final change: a force-deleted Running
+ * pod's last view is Terminating, outside a `status: [Running]` filter, yet the subscriber holds it.
+ * null means the change concerns the subscription not at all.
  */
 export function opForFilter(
   f: PodFilter,
@@ -90,18 +121,14 @@ export function opForFilter(
   previous: ChangedFields,
 ): ChangeType | null {
   if (f.all) return type;
+  const is = filterMatches(f, view);
   switch (type) {
     case 'ADDED':
+      return is ? 'ADDED' : null;
     case 'DELETED':
-      return filterMatches(f, view) ? type : null;
+      return is || filterAcceptedBefore(f, type, view, previous) ? 'DELETED' : null;
     case 'MODIFIED': {
-      const was = filterAccepts(
-        f,
-        view.namespace,
-        previous.labels ?? view.labels,
-        previous.status ?? view.status,
-      );
-      const is = filterMatches(f, view);
+      const was = filterAcceptedBefore(f, type, view, previous);
       if (was) return is ? 'MODIFIED' : 'DELETED';
       return is ? 'ADDED' : null;
     }

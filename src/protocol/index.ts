@@ -41,5 +41,12 @@ export {
   parseCursor,
 } from './codec.ts';
 export type { Cursor, Decoded, WireError } from './codec.ts';
-export { compileFilter, filterAccepts, filterMatches, matchAll, opForFilter } from './filter.ts';
+export {
+  compileFilter,
+  filterAcceptedBefore,
+  filterAccepts,
+  filterMatches,
+  matchAll,
+  opForFilter,
+} from './filter.ts';
 export type { FilterSpec, PodFilter } from './filter.ts';
