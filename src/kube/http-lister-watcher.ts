@@ -3,6 +3,7 @@ import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster } from '@kubernetes/client-node';
 import { KubeApiError, statusError } from './api-error.ts';
+import { LineSplitter } from './line-splitter.ts';
 import type { ListerWatcher, ListPage, Query, WatchHandle, WatchSink } from './lister-watcher.ts';
 
 export interface HttpListerWatcherOptions {
@@ -217,7 +218,7 @@ function readBody(res: http.IncomingMessage, max: number): Promise<string> {
 }
 
 /**
- * Splits a response into lines, one callback per line, without re-scanning the unfinished tail.
+ * Calls `line` once per line of the response (see LineSplitter: each character is scanned once).
  * `line` returns false to stop. `end` is called once: null when the stream ended or was cut after
  * its start (the caller resumes from its last resourceVersion), an error for an oversized line.
  */
@@ -226,7 +227,7 @@ function readLines(
   maxLine: number,
   handlers: { line(text: string): boolean; end(err: KubeApiError | null): void },
 ): void {
-  let tail = '';
+  const splitter = new LineSplitter(maxLine);
   let stopped = false;
   const stop = (err: KubeApiError | null): void => {
     if (stopped) return;
@@ -234,29 +235,20 @@ function readLines(
     res.destroy();
     handlers.end(err);
   };
+  const line = (text: string): boolean => handlers.line(text);
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => {
     if (stopped) return;
-    const text = tail === '' ? chunk : tail + chunk;
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl === -1) break;
-      const line = text.slice(start, nl);
-      start = nl + 1;
-      if (line.trim() === '') continue;
-      if (!handlers.line(line)) {
-        stop(null);
-        return;
-      }
-    }
-    tail = start === 0 ? text : text.slice(start);
-    if (tail.length > maxLine) {
+    const result = splitter.push(chunk, line);
+    if (result === 'stopped') stop(null);
+    else if (result === 'tooLong') {
       stop(new KubeApiError(`watch line longer than ${maxLine} bytes`, null, 'MalformedLine'));
     }
   });
   res.on('end', () => {
-    if (!stopped && tail.trim() !== '') handlers.line(tail);
+    if (stopped) return;
+    const rest = splitter.takeRest();
+    if (rest.trim() !== '') handlers.line(rest);
     stop(null);
   });
   res.on('error', () => {

@@ -114,6 +114,32 @@ describe('httpListerWatcher over loopback HTTP', () => {
     });
   });
 
+  it('reassembles an event written in many small chunks, a multi-byte character split between two', async () => {
+    const name = 'ä'.repeat(300);
+    const bytes = Buffer.from(
+      `{"type":"ADDED","object":{"metadata":{"name":"${name}"}}}\n{"type":"DELETED","object":{"metadata":{"name":"b"}}}\n`,
+    );
+    handler = (_req, res) => {
+      res.flushHeaders();
+      let at = 0;
+      const next = () => {
+        if (at >= bytes.length) {
+          res.end();
+          return;
+        }
+        res.write(bytes.subarray(at, at + 7)); // 7 is odd: splits two-byte characters
+        at += 7;
+        setImmediate(next);
+      };
+      next();
+    };
+    expect(await watchAll({ watch: 'true' })).toEqual({
+      events: [`ADDED ${name}`, 'DELETED b'],
+      error: null,
+      opened: true,
+    });
+  });
+
   it('stops at a malformed line with an error, so the watch is restarted rather than silently lossy', async () => {
     handler = (_req, res) => {
       res.write('{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n{"type":"MODIFIED","obj\n');
