@@ -4,7 +4,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Pod } from '../status/types.ts';
-import { Informer, type InformerOptions, type ResourceType } from './informer.ts';
+import { defaultKnobs, Informer, type InformerOptions, type ResourceType } from './informer.ts';
 import { projectPod } from './pod-projection.ts';
 
 export const podResource: ResourceType<Pod> = Object.freeze({
@@ -30,18 +30,24 @@ function scopeKey(kc: KubeConfig, o: PodInformerOptions): string {
   const cluster = kc.getCurrentCluster();
   const user = kc.getCurrentUser();
   const ns = [...new Set(o.namespaces ?? [])].sort().join(',');
+  // Knobs are merged over the defaults (key order fixed by defaultKnobs), so `{}`, absent and
+  // the defaults spelled out share one informer, and different knobs never silently lose.
   return JSON.stringify([
     cluster?.server,
     user?.name,
     ns,
     o.labelSelector ?? '',
     o.fieldSelector ?? '',
+    { ...defaultKnobs, ...o.knobs },
   ]);
 }
 
 /**
- * The started pod informer for this cluster, user and scope, created on first use. Informers
- * built from a `listerWatcher` factory (tests) are never shared.
+ * The started pod informer for this cluster, user, scope (namespaces, selectors) and knobs,
+ * created on first use and shared, reference-counted, by every caller with the same key. Callers
+ * with different knobs get separate informers. `clock`, `random` and `logger` are not part of the
+ * key: a shared informer keeps those of the caller that created it, and later callers' are
+ * ignored. Informers built from a `listerWatcher` factory (tests) are never shared.
  */
 export function acquirePodInformer(options: PodInformerOptions): InformerLease<Pod> {
   const kc = options.kubeConfig;

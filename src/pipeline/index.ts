@@ -33,8 +33,9 @@ export interface CreatePodSourceOptions {
 }
 
 /**
- * Watches pods with the shared informer for this cluster and scope (created on first use, closed
- * with its last user) and runs the change pipeline over it. Never throws for API trouble: the
+ * Watches pods with the shared informer for this cluster, scope and knobs (created on first use,
+ * closed with its last user; `clock` and `random` are the creator's, see `acquirePodInformer`)
+ * and runs the change pipeline over it. Never throws for API trouble: the
  * informer retries forever and `state$` reports it.
  */
 export function createPodSource(opts: CreatePodSourceOptions): PodSource {

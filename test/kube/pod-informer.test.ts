@@ -49,4 +49,23 @@ describe('acquirePodInformer', () => {
     expect(d.informer).not.toBe(a.informer);
     for (const lease of [d, otherScope, otherUser]) lease.release();
   });
+
+  it('shares only between callers asking for the same knobs (absent, {} and the defaults alike)', () => {
+    const plain = acquirePodInformer({ kubeConfig: kubeConfig('u'), logger });
+    const empty = acquirePodInformer({ kubeConfig: kubeConfig('u'), logger, knobs: {} });
+    const spelled = acquirePodInformer({
+      kubeConfig: kubeConfig('u'),
+      logger,
+      knobs: { pageSize: 500, staleAfterMs: 120_000 },
+    });
+    const tuned = acquirePodInformer({
+      kubeConfig: kubeConfig('u'),
+      logger,
+      knobs: { staleAfterMs: 5000 },
+    });
+    expect(empty.informer).toBe(plain.informer);
+    expect(spelled.informer).toBe(plain.informer);
+    expect(tuned.informer).not.toBe(plain.informer);
+    for (const lease of [plain, empty, spelled, tuned]) lease.release();
+  });
 });
