@@ -17,7 +17,7 @@ export {
   type PodSourceOptions,
   type SourceState,
 } from './pod-source.ts';
-export { statusFingerprint } from './fingerprint.ts';
+export { sameStatusInputs } from './status-inputs.ts';
 
 export interface CreatePodSourceOptions {
   readonly kubeConfig: KubeConfig;

@@ -1,11 +1,11 @@
 /**
  * The change pipeline: informer events → per-pod views → `changes$`.
  *
- * Per pod (by uid) it keeps the current view and a fingerprint of the view's status inputs. An
- * update whose fingerprint is unchanged costs no recompute (annotation, managedFields and
- * resourceVersion churn); a label-only edit updates the view's labels (and owner) without one; a
- * change is emitted only when `diffViews` finds the view differs. DELETED frees all state for the
- * pod.
+ * Per pod (by uid) it keeps the current view and the slim pod it was computed from (the object the
+ * informer caches, so no copy). An update whose status inputs compare equal to that pod's
+ * (`sameStatusInputs`: annotation, managedFields and resourceVersion churn) costs no recompute and
+ * no allocation; a label-only edit updates the view's labels (and owner) without one; a change is
+ * emitted only when `diffViews` finds the view differs. DELETED frees all state for the pod.
  */
 import { BehaviorSubject, config, Observable, Subject } from 'rxjs';
 import type { Logger } from 'pino';
@@ -17,7 +17,7 @@ import type {
 } from '../kube/index.ts';
 import { diffViews, podOwner, podView, sameLabels } from '../status/index.ts';
 import type { ChangedFields, Pod, PodChange, PodView } from '../status/types.ts';
-import { statusFingerprint } from './fingerprint.ts';
+import { sameStatusInputs } from './status-inputs.ts';
 
 /** Where the pipeline's data comes from, as the server should report it. */
 export interface SourceState {
@@ -94,7 +94,8 @@ export interface PodSourceOptions {
 
 interface Entry {
   view: PodView;
-  fingerprint: number;
+  /** The pod `view` reflects (status inputs; labels may have moved on, see #nextView). */
+  pod: Pod;
 }
 
 const noPrevious: ChangedFields = Object.freeze({});
@@ -262,10 +263,9 @@ class Pipeline implements PodSource {
     const entry = this.#entries.get(uid);
     if (entry === undefined) {
       if (ev.type === 'DELETED') return;
-      const fingerprint = statusFingerprint(pod);
       this.#counts.recomputes++;
       const view = podView(pod);
-      this.#entries.set(uid, { view, fingerprint });
+      this.#entries.set(uid, { view, pod });
       this.#emit('ADDED', view, noPrevious);
       return;
     }
@@ -285,11 +285,14 @@ class Pipeline implements PodSource {
     if (previous !== null) this.#emit('MODIFIED', next, previous);
   }
 
-  /** The pod's new view: the old object when nothing it shows changed; updates the fingerprint. */
+  /** The pod's new view: the old object when nothing it shows changed; records `pod`. */
   #nextView(entry: Entry, pod: Pod): PodView {
-    const fingerprint = statusFingerprint(pod);
-    if (fingerprint !== entry.fingerprint) {
-      entry.fingerprint = fingerprint;
+    // Compared with the pod this pipeline last processed rather than the event's `old`: the same
+    // object normally, but if processing an event ever threw, `old` would be a pod whose changes
+    // never reached the view.
+    const same = sameStatusInputs(entry.pod, pod);
+    entry.pod = pod;
+    if (!same) {
       this.#counts.recomputes++;
       return podView(pod);
     }
