@@ -3,8 +3,8 @@
  * (bench/lib/workload.ts) as fast as the client reads it, so throughput runs measure the client
  * and not the API server. LIST pages with `limit`/`continue` (or one unpaged body, as client-node's
  * `listPodForAllNamespaces` asks), WATCH held open (a BOOKMARK every 5 s keeps it alive) until the
- * parent calls `go`, which writes a burst (a prefix of it, then its sentinels) to every open watch
- * in one write. Streaming lists
+ * parent calls `go`, which writes the next unsent slice of a burst, then its sentinels, to every
+ * open watch in one write. Streaming lists
  * (`sendInitialEvents`) are refused with 422, as older API servers do, so informers page.
  */
 import { createServer, type ServerResponse } from 'node:http';
@@ -38,6 +38,7 @@ const bursts = new Map<string, Buffer[]>();
 for (const [name, path] of Object.entries(cfg.bursts)) bursts.set(name, lines(path));
 let rv = cfg.listRv;
 let gos = 0;
+const cursors = new Map<string, number>();
 const watches = new Set<ServerResponse>();
 
 function status(res: ServerResponse, code: number, reason: string, message: string): void {
@@ -126,7 +127,11 @@ serveProc(
       const b = bursts.get(arg.burst);
       if (!b) throw new Error(`no burst ${arg.burst}`);
       const k = NAMESPACES;
-      const n = Math.min(arg.count ?? b.length - k, b.length - k);
+      // Each go sends the next unsent slice: a replayed event would restore a state the pod
+      // already had, and no longer be a change.
+      const from = cursors.get(arg.burst) ?? 0;
+      const n = Math.min(arg.count ?? b.length - k - from, b.length - k - from);
+      cursors.set(arg.burst, from + n);
       // The sentinels must be real changes every time, however often a burst is replayed.
       gos++;
       const sentinels = b
@@ -137,7 +142,7 @@ serveProc(
             'latin1',
           ),
         );
-      const chosen = [...b.slice(0, n), ...sentinels];
+      const chosen = [...b.slice(from, from + n), ...sentinels];
       // Replays may repeat a burst: renumber its resourceVersions to follow the last one sent.
       const text = Buffer.concat(chosen)
         .toString('latin1')

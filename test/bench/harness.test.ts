@@ -22,7 +22,7 @@ const finite = (x: number): boolean => Number.isFinite(x) && x > 0;
 describe('bench/run.ts --quick', () => {
   it('runs every scenario and writes well-formed results', { timeout: 180_000 }, async () => {
     const out = join(dir, 'results.json');
-    const { stdout } = await promisify(execFile)(
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ['bench/run.ts', '--quick', '--out', out],
       { cwd: join(import.meta.dirname, '../..'), maxBuffer: 16 * 1024 * 1024 },
@@ -36,7 +36,7 @@ describe('bench/run.ts --quick', () => {
 
     expect(r.series.map((s) => s.mode).sort()).toEqual(['naive', 'podpulse']);
     for (const s of r.series) {
-      expect(s.error).toBeNull();
+      expect(s.error, stderr).toBeNull();
       expect(finite(s.syncMs)).toBe(true);
       expect(finite(s.heapPerPod)).toBe(true);
       expect(s.runs.map((x) => x.subscribers)).toEqual([0, 20, 20]);
@@ -52,13 +52,13 @@ describe('bench/run.ts --quick', () => {
     expect(r.profiles[0]?.summary.top.length).toBeGreaterThan(0);
 
     for (const l of [...r.latency, ...r.slow]) {
-      expect(l.error).toBeNull();
+      expect(l.error, stderr).toBeNull();
       expect(l.samples).toBeGreaterThan(0);
       expect(l.p99).toBeGreaterThanOrEqual(l.p50);
     }
     expect(r.slow.map((l) => l.stalled)).toEqual([0, 1]);
     for (const s of r.sync) {
-      expect(s.error).toBeNull();
+      expect(s.error, stderr).toBeNull();
       expect(finite(s.kubectlMs) && finite(s.podpulseStreamingMs)).toBe(true);
     }
 
