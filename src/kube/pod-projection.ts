@@ -84,6 +84,14 @@ function put<T extends object, K extends keyof T>(
 // table is bounded: when it fills up it is dropped and rebuilt, which only costs duplicates.
 const internTable = new Map<string, string>();
 const internLimit = 20_000;
+
+/**
+ * Entries in the projection's intern table and its bound, for tests and diagnostics. The table
+ * never holds more than `limit` strings, whatever the churn (it is cleared when full).
+ */
+export function internTableStats(): { size: number; limit: number } {
+  return { size: internTable.size, limit: internLimit };
+}
 function intern(s: string | undefined): string | undefined {
   if (s === undefined || s.length > 64) return s;
   const hit = internTable.get(s);

@@ -119,6 +119,8 @@ export class Reflector<T> {
   #sleepTimer: ReturnType<typeof setTimeout> | undefined;
   #failingSince: number | null = null;
   #attempt = 0;
+  /** 410s since the last healthy watch: the second in a row backs off. */
+  #goneInARow = 0;
 
   constructor(options: ReflectorOptions<T>) {
     this.#o = options;
@@ -168,7 +170,8 @@ export class Reflector<T> {
   }
 
   // The loop. Failures and what follows them:
-  // - 410 Gone (list, continue token, watch): relist at once; back off from the second in a row.
+  // - 410 Gone (list, continue token, watch): relist at once; back off from the second in a row
+  //   (no healthy watch in between).
   // - streaming list rejected (4xx) or ended before its initial-events-end bookmark: LIST instead.
   // - anything else: jittered exponential back-off, then the same step again (a failed list
   //   lists again; a failed watch re-watches from the last resourceVersion), forever.
@@ -178,7 +181,6 @@ export class Reflector<T> {
   async #run(): Promise<void> {
     const { logger, stats, knobs } = this.#o;
     let needList = true;
-    let goneInARow = 0;
     while (!this.#closed) {
       const streamingNow = needList && this.#streaming;
       try {
@@ -207,7 +209,6 @@ export class Reflector<T> {
           this.#setStatus('stale', `watch silent for ${end.ms} ms`);
           continue;
         }
-        goneInARow = 0;
         if (!end.healthy) {
           // Opened, then closed before any event, bookmark or minWatchMs: a failure in disguise
           // (an API server or proxy that accepts and hangs up). Back off like any other failure.
@@ -241,14 +242,14 @@ export class Reflector<T> {
         if (err.isGone) {
           needList = true;
           stats.relists++;
-          goneInARow++;
+          this.#goneInARow++;
           logger.info(
             { informer: this.#o.name, resourceVersion: this.#rv, err: err.message },
             'resourceVersion expired (410 Gone); relisting',
           );
           this.#setStatus('listing', err.message);
-          if (goneInARow > 1) {
-            await this.#sleep(backoffDelay(goneInARow - 2, knobs.backoff, this.#o.random));
+          if (this.#goneInARow > 1) {
+            await this.#sleep(backoffDelay(this.#goneInARow - 2, knobs.backoff, this.#o.random));
           }
           continue;
         }
@@ -281,6 +282,7 @@ export class Reflector<T> {
   /** The current watch works: back-off starts over and the status says so. */
   #healthy(): void {
     this.#attempt = 0;
+    this.#goneInARow = 0;
     this.#failingSince = null;
     if (this.#synced) this.#setStatus('watching', null);
   }

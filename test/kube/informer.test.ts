@@ -106,6 +106,32 @@ describe('Informer over a fake API', () => {
     informer.close();
   });
 
+  it('relists at once after each 410 separated by a healthy watch; backs off on 410s in a row', async () => {
+    const { fake, informer } = setup();
+    fake.put('a');
+    informer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const gone = () => {
+      fake.compact();
+      fake.endWatches(new KubeApiError('too old resource version', 410, 'Expired'));
+    };
+    for (let i = 0; i < 3; i++) {
+      gone();
+      await vi.advanceTimersByTimeAsync(0);
+      fake.put('a', { phase: `P${i}` }); // the new watch delivers an event: healthy
+    }
+    expect(fake.lists).toHaveLength(4);
+    gone(); // the watch has delivered nothing since the last relist...
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists).toHaveLength(5);
+    gone(); // ...so this 410 is the second in a row: back off before relisting
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists).toHaveLength(5);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fake.lists).toHaveLength(6);
+    informer.close();
+  });
+
   it('relists from scratch when a continue token expires mid-list', async () => {
     const { fake, informer, batches, summary } = setup();
     for (const uid of ['a', 'b', 'c']) fake.put(uid);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../src/kube/api-error.ts';
 import { Informer } from '../../src/kube/informer.ts';
 import { podResource } from '../../src/kube/pod-informer.ts';
+import { internTableStats } from '../../src/kube/pod-projection.ts';
 import type { InformerEvent, InformerListener } from '../../src/kube/index.ts';
 import {
   createPodSourceFrom,
@@ -173,6 +174,52 @@ describe('pod pipeline robustness', () => {
     expect(maxSize).toBe(100);
     expect(pipeline.lastSeq).toBe(1_000_000 + 999_900);
     pipeline.close();
+  });
+
+  it('returns every per-pod structure to its baseline after churn through the informer', async () => {
+    const { fake, informer, source } = overFakeApi();
+    fake.put('keeper', { labels: { app: 'web' } });
+    informer.start();
+    await flush();
+    const baseline = { informer: informer.size, pipeline: source.size, fake: fake.objects.size };
+    expect(baseline).toEqual({ informer: 1, pipeline: 1, fake: 1 });
+    const intern = internTableStats();
+    let max = { informer: 0, pipeline: 0, intern: 0 };
+    const window: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const uid = `uid-${i}`;
+      // Distinct label values per pod: the intern table sees 100,000 new strings.
+      fake.put(uid, { labels: { app: `app-${i % 5}`, 'pod-template-hash': `h${i}` } });
+      if (i % 3 === 0) fake.put(uid, { phase: 'Running' });
+      window.push(uid);
+      if (window.length > 100) fake.remove(window.shift() as string);
+      if (i % 1000 === 0) fake.compact(); // the fake's own history, not the system under test
+      if (i % 25_000 === 12_345) {
+        // a relist in the middle of the churn: 410 Gone, reconcile against the cache
+        fake.endWatches(new KubeApiError('too old', 410, 'Expired'));
+        await flush();
+      }
+      max = {
+        informer: Math.max(max.informer, informer.size),
+        pipeline: Math.max(max.pipeline, source.size),
+        intern: Math.max(max.intern, internTableStats().size),
+      };
+    }
+    for (const uid of window.splice(0)) fake.remove(uid);
+    await flush();
+    expect(informer.stats.relists).toBe(4);
+    expect({ informer: max.informer, pipeline: max.pipeline }).toEqual({
+      informer: 101,
+      pipeline: 101,
+    });
+    // The intern table is a bounded cache, not per-pod state: the churn fills it, never past its
+    // limit (it is cleared when full).
+    expect(max.intern).toBeGreaterThan(intern.limit / 2);
+    expect(max.intern).toBeLessThanOrEqual(intern.limit);
+    expect({ informer: informer.size, pipeline: source.size, fake: fake.objects.size }).toEqual(
+      baseline,
+    );
+    expect(source.get('keeper')?.labels).toEqual({ app: 'web' });
   });
 
   it('skips a pod whose processing throws, logs it, and carries on', () => {
