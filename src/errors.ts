@@ -23,7 +23,9 @@ export const errorCodes = {
     'a subscriber too slow to keep up: its outbox passed the hard limit (closed with 1013)',
   PP_ERR_UNAUTHORIZED:
     'a WebSocket upgrade or HTTP request without the required bearer token (401)',
-  PP_ERR_ORIGIN: 'a WebSocket upgrade from an Origin that is not allowed (403)',
+  PP_ERR_ORIGIN: 'a WebSocket upgrade or API request from an Origin that is not allowed (403)',
+  PP_ERR_HOST:
+    'a WebSocket upgrade or API request, without a token, under a Host name that is not accepted (403)',
   PP_ERR_UNREACHABLE: 'the podpulse server or the cluster could not be reached',
 } as const;
 

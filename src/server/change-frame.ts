@@ -1,13 +1,17 @@
 /**
  * Change frames, serialised once per change and shared by every subscriber.
  *
- * The JSON of a change (seq, time, view, previous) is built once when the change arrives; each
- * connection's frame is a short per-connection prefix (the subscription ids, the op relative to
- * their filters, the cursor) concatenated with that shared body. The alternative, one
- * `JSON.stringify` per subscriber, costs a full serialisation of the view per subscriber;
- * docs/protocol.md records the measurement.
+ * The JSON of a change (seq, time, view, previous) is built once when the change arrives; a frame
+ * is a short prefix (the subscription ids, the op relative to their filters, the cursor)
+ * concatenated with that shared body. `ChangeFrames` goes one step further for the connections
+ * that send a change as it arrives: it encodes each distinct frame (same ids, same op) to UTF-8
+ * once and hands the same Buffer to every connection, so a change sent to ten thousand clients that
+ * all call their subscription `s1` is encoded once, not ten thousand times. docs/protocol.md
+ * records what this costs.
  */
 import type { ChangedFields, ChangeType, PodChange, PodView } from '../status/types.ts';
+import { formatCursor } from '../protocol/codec.ts';
+import type { EncodedChange } from './replay-buffer.ts';
 
 /** `"seq":…,"time":…,"view":{…},"previous":{…}}` — the tail of a change frame. */
 export function encodeChangeBody(
@@ -24,7 +28,7 @@ export function encodeChange(change: PodChange): string {
   return encodeChangeBody(change.seq, change.time, change.view, change.previous);
 }
 
-/** A complete change frame: per-connection prefix + shared body. */
+/** A complete change frame: prefix + shared body. */
 export function changeFrame(
   ids: readonly string[],
   op: ChangeType,
@@ -32,4 +36,58 @@ export function changeFrame(
   body: string,
 ): string {
   return `{"type":"change","ids":${JSON.stringify(ids)},"op":"${op}","cursor":"${cursor}",${body}`;
+}
+
+/**
+ * The frames of one change at the cursor of its own seq, built on first use per distinct
+ * (ids, op) and shared: callers must not mutate the Buffers. Lives for one dispatch (and while a
+ * lagging outbox still holds the change); holds at most one Buffer per distinct prefix asked for.
+ */
+export class ChangeFrames {
+  readonly encoded: EncodedChange;
+  /** The cursor every frame of this object carries: `<epoch>.<change seq>`. */
+  readonly cursor: string;
+  readonly #single: Record<ChangeType, Map<string, Buffer> | null> = {
+    ADDED: null,
+    MODIFIED: null,
+    DELETED: null,
+  };
+  #multi: Map<string, Buffer> | null = null;
+  #sent = false;
+
+  constructor(encoded: EncodedChange, epoch: string) {
+    this.encoded = encoded;
+    this.cursor = formatCursor(epoch, encoded.change.seq);
+  }
+
+  get seq(): number {
+    return this.encoded.change.seq;
+  }
+
+  /** The UTF-8 frame for these subscription ids and op, encoded once per distinct pair. */
+  frame(ids: readonly string[], op: ChangeType): Buffer {
+    let map: Map<string, Buffer>;
+    let key: string;
+    if (ids.length === 1) {
+      map = this.#single[op] ??= new Map<string, Buffer>();
+      key = ids[0] ?? '';
+    } else {
+      map = this.#multi ??= new Map<string, Buffer>();
+      // The op never starts with '[', so op + JSON list is unambiguous.
+      key = op + JSON.stringify(ids);
+    }
+    let buf = map.get(key);
+    if (buf === undefined) {
+      buf = Buffer.from(changeFrame(ids, op, this.cursor, this.encoded.body), 'utf8');
+      map.set(key, buf);
+    }
+    return buf;
+  }
+
+  /** True exactly once: for the first frame of this change written to any socket. */
+  firstSend(): boolean {
+    if (this.#sent) return false;
+    this.#sent = true;
+    return true;
+  }
 }

@@ -4,15 +4,16 @@
  */
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { ChangeType, PodChange, PodView } from '../status/types.ts';
+import type { ChangeType, PodView } from '../status/types.ts';
 import { decodeClientMessage, formatCursor, parseCursor } from '../protocol/codec.ts';
 import type { WireError } from '../protocol/codec.ts';
 import { compileFilter, filterMatches, opForFilter, type PodFilter } from '../protocol/filter.ts';
 import type { ErrorMessage, ResetReason, SubscribeMessage } from '../protocol/messages.ts';
-import { changeFrame } from './change-frame.ts';
+import { changeFrame, type ChangeFrames } from './change-frame.ts';
 import { Outbox, type Recipient } from './outbox.ts';
-import type { EncodedChange, ReplayBuffer } from './replay-buffer.ts';
+import type { ReplayBuffer } from './replay-buffer.ts';
 import type { ServerMetrics } from './metrics.ts';
+import type { SubscriptionIndex } from './subscription-index.ts';
 
 /** What a connection needs from the hub that owns it. */
 export interface ConnectionContext {
@@ -22,6 +23,8 @@ export interface ConnectionContext {
   readonly outboxSoftBytes: number;
   readonly outboxHardBytes: number;
   readonly replay: ReplayBuffer;
+  /** Every live subscription of every connection; the hub dispatches changes from it. */
+  readonly subscriptions: SubscriptionIndex<Subscription>;
   /** Seq of the last change the hub dispatched. */
   lastDispatchedSeq(): number;
   /** The current views and the seq they reflect, read atomically. */
@@ -30,14 +33,23 @@ export interface ConnectionContext {
   readonly log: Logger;
 }
 
-/** One subscription of a connection. `closed` once unsubscribed or the connection ended. */
+let subscriptionOrder = 0;
+
+/**
+ * One subscription of a connection. `closed` once unsubscribed or the connection ended: from then
+ * on nothing more is produced for it (its snapshot and replay stop mid-way, queued changes skip it).
+ */
 export class Subscription implements Recipient {
   readonly id: string;
   readonly filter: PodFilter;
+  readonly owner: Connection;
+  /** Creation order: a frame for several subscriptions lists their ids in this order. */
+  readonly order = subscriptionOrder++;
   /** Changes with seq <= fromSeq are already covered by its snapshot or replay. */
-  fromSeq: number;
+  readonly fromSeq: number;
   closed = false;
-  constructor(id: string, filter: PodFilter, fromSeq: number) {
+  constructor(owner: Connection, id: string, filter: PodFilter, fromSeq: number) {
+    this.owner = owner;
     this.id = id;
     this.filter = filter;
     this.fromSeq = fromSeq;
@@ -53,7 +65,7 @@ export class Connection {
   /** Heartbeat: set when a pong arrives, cleared when a ping is sent. */
   alive = true;
   #closed = false;
-  // Reused per dispatch to avoid allocating on the hot path.
+  // The current dispatch's matches, filled by the hub through `offer`, reused to avoid allocating.
   readonly #recipients: Subscription[] = [];
   readonly #ops: ChangeType[] = [];
 
@@ -61,24 +73,21 @@ export class Connection {
     this.#ws = ws;
     this.#ctx = ctx;
     this.#log = log;
-    this.#outbox = new Outbox(
-      ws,
-      {
-        epoch: ctx.epoch,
-        softBytes: ctx.outboxSoftBytes,
-        hardBytes: ctx.outboxHardBytes,
-        onOverflow: () => {
-          this.#overflow();
-        },
-        onSent: (time) => {
-          ctx.metrics.sendLatency.observe(Math.max(0, Date.now() - time) / 1000);
-        },
-        onCoalesced: () => {
-          ctx.metrics.coalesced.inc();
-        },
+    this.#outbox = new Outbox(ws, {
+      epoch: ctx.epoch,
+      lastSeq: () => ctx.lastDispatchedSeq(),
+      softBytes: ctx.outboxSoftBytes,
+      hardBytes: ctx.outboxHardBytes,
+      onOverflow: () => {
+        this.#overflow();
       },
-      ctx.lastDispatchedSeq(),
-    );
+      onSent: (time) => {
+        ctx.metrics.sendLatency.observe(Math.max(0, Date.now() - time) / 1000);
+      },
+      onCoalesced: () => {
+        ctx.metrics.coalesced.inc();
+      },
+    });
   }
 
   get subscriptionCount(): number {
@@ -89,9 +98,9 @@ export class Connection {
     return this.#outbox.queuedBytes;
   }
 
-  /** Queues a frame built by the hub (hello, source). */
-  sendFrame(text: string): void {
-    this.#outbox.pushFrame(text);
+  /** Queues a frame built by the hub (hello, source); a Buffer may be shared, it is not modified. */
+  sendFrame(data: string | Buffer): void {
+    this.#outbox.pushFrame(data);
   }
 
   /** Handles one frame from the client. Never throws. */
@@ -132,7 +141,7 @@ export class Connection {
           });
           return;
         }
-        sub.closed = true;
+        this.#drop(sub);
         this.#subs.delete(msg.id);
         return;
       }
@@ -206,13 +215,13 @@ export class Connection {
         message: `cursor ${text} is older than the replay buffer (oldest change ${ctx.replay.firstSeq ?? last})`,
       };
     }
-    this.#subs.set(id, new Subscription(id, filter, last));
+    const sub = this.#add(id, filter, last);
     this.#outbox.pushFrame(JSON.stringify({ type: 'resumed', id, cursor: text }));
-    // Replayed frames are produced as the socket drains, like snapshots.
+    // Replayed frames are produced as the socket drains, like snapshots; an unsubscribe stops them.
     const ids = [id];
     let i = 0;
     this.#outbox.pushLazy(() => {
-      while (i < missed.length) {
+      while (i < missed.length && !sub.closed) {
         const e = missed[i++];
         if (e === undefined || e.change.seq > last) break;
         const c = e.change;
@@ -228,7 +237,7 @@ export class Connection {
   #sendSnapshot(id: string, filter: PodFilter): void {
     const ctx = this.#ctx;
     const { views, seq } = ctx.snapshot();
-    this.#subs.set(id, new Subscription(id, filter, seq));
+    const sub = this.#add(id, filter, seq);
     // Views are immutable: holding references fixes the snapshot at `seq`; frames are serialised
     // chunk by chunk as the socket drains, so a 100k-pod snapshot never sits in memory as JSON.
     const matched: PodView[] = [];
@@ -238,7 +247,9 @@ export class Connection {
     let at = 0;
     let done = false;
     this.#outbox.pushLazy(() => {
-      if (done) return null;
+      // After an unsubscribe (and perhaps a new subscription under the same id) the rest of this
+      // snapshot, final chunk included, must not be sent.
+      if (done || sub.closed) return null;
       const items = matched.slice(at, at + chunk);
       at += items.length;
       const final = at >= matched.length;
@@ -254,24 +265,57 @@ export class Connection {
     });
   }
 
-  /** Hot path: one change, evaluated against this connection's subscriptions. */
-  dispatch(encoded: EncodedChange): void {
-    if (this.#closed) return;
-    const c: PodChange = encoded.change;
-    this.#outbox.noteSeq(c.seq);
-    if (this.#subs.size === 0) return;
+  #add(id: string, filter: PodFilter, fromSeq: number): Subscription {
+    const sub = new Subscription(this, id, filter, fromSeq);
+    this.#subs.set(id, sub);
+    this.#ctx.subscriptions.add(sub);
+    return sub;
+  }
+
+  #drop(sub: Subscription): void {
+    sub.closed = true;
+    this.#ctx.subscriptions.remove(sub);
+  }
+
+  /**
+   * Hot path, called by the hub for each of this connection's subscriptions a change concerns
+   * (op already relative to its filter). True for the first of a dispatch: the hub then calls
+   * `flush` once the change has been offered to every candidate.
+   */
+  offer(sub: Subscription, op: ChangeType): boolean {
+    const recipients = this.#recipients;
+    recipients.push(sub);
+    this.#ops.push(op);
+    return recipients.length === 1;
+  }
+
+  /** Sends or queues the change offered since the last flush, one frame per op. */
+  flush(frames: ChangeFrames): void {
     const recipients = this.#recipients;
     const ops = this.#ops;
-    recipients.length = 0;
-    ops.length = 0;
-    for (const sub of this.#subs.values()) {
-      if (c.seq <= sub.fromSeq) continue;
-      const op = opForFilter(sub.filter, c.type, c.view, c.previous);
-      if (op === null) continue;
-      recipients.push(sub);
-      ops.push(op);
+    try {
+      if (this.#closed || recipients.length === 0) return;
+      // Candidates come bucket by bucket; list ids in subscription order (insertion sort: tiny).
+      for (let i = 1; i < recipients.length; i++) {
+        const r = recipients[i];
+        const op = ops[i];
+        if (r === undefined || op === undefined) continue;
+        let j = i - 1;
+        for (; j >= 0; j--) {
+          const prev = recipients[j];
+          const prevOp = ops[j];
+          if (prev === undefined || prevOp === undefined || prev.order < r.order) break;
+          recipients[j + 1] = prev;
+          ops[j + 1] = prevOp;
+        }
+        recipients[j + 1] = r;
+        ops[j + 1] = op;
+      }
+      this.#outbox.pushChange(frames, recipients, ops);
+    } finally {
+      recipients.length = 0;
+      ops.length = 0;
     }
-    if (recipients.length > 0) this.#outbox.pushChange(encoded, recipients, ops);
   }
 
   #error(err: WireError): void {
@@ -295,7 +339,7 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#outbox.close();
-    for (const sub of this.#subs.values()) sub.closed = true;
+    for (const sub of this.#subs.values()) this.#drop(sub);
     this.#subs.clear();
     try {
       this.#ws.close(code, reason);
@@ -309,7 +353,7 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#outbox.close();
-    for (const sub of this.#subs.values()) sub.closed = true;
+    for (const sub of this.#subs.values()) this.#drop(sub);
     this.#subs.clear();
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { PodChange, PodView } from '../status/types.ts';
 import type { SourceInfo } from '../protocol/messages.ts';
+import type { PodSource } from '../pipeline/pod-source.ts';
 
 /** A minimal subscribable (an RxJS Observable satisfies it). */
 export interface Stream<T> {
@@ -36,4 +37,21 @@ export interface PodFeed {
   readonly changes$: Stream<PodChange>;
   readonly state$: Stream<SourceInfo>;
   stats(): FeedStats;
+}
+
+/** The pipeline's `PodSource` seen as a `PodFeed` (the adapter `podpulse serve` and the bench use). */
+export function podFeedOf(source: PodSource): PodFeed {
+  return {
+    snapshot: () => source.snapshot(),
+    get lastSeq() {
+      return source.lastSeq;
+    },
+    changes$: source.changes$,
+    state$: source.state$,
+    stats: () => ({
+      events: source.stats.eventsIn,
+      recomputes: source.stats.recomputes,
+      watchRestarts: source.stats.watchRestarts,
+    }),
+  };
 }

@@ -8,14 +8,16 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { podRow } from '../status/index.ts';
 import type { PodView } from '../status/types.ts';
 import { compileFilter, filterMatches } from '../protocol/filter.ts';
-import type { SourceInfo } from '../protocol/messages.ts';
-import type { Authenticator } from './auth.ts';
+import type { Authenticator, HostGuard } from './auth.ts';
+import type { Readiness } from './hub.ts';
 import type { ServerMetrics } from './metrics.ts';
 
 export interface HttpContext {
   views(): Iterable<PodView>;
-  source(): SourceInfo;
+  readiness(): Readiness;
   readonly metrics: ServerMetrics;
+  /** Host/Origin guard of the data routes (`/api/*`). */
+  readonly guard: HostGuard;
   readonly authenticate: Authenticator;
   /** Directory of the web dashboard; null or missing directory: `/` answers 404 with a hint. */
   readonly staticDir: string | null;
@@ -123,15 +125,15 @@ export function createHttpHandler(
         return;
       }
       if (path === '/readyz') {
-        const s = ctx.source();
-        if (s.state === 'synced') send(res, 200, 'text/plain; charset=utf-8', 'ready\n');
-        else
+        const r = ctx.readiness();
+        if (r.ready)
           send(
             res,
-            503,
+            200,
             'text/plain; charset=utf-8',
-            `not ready: source is ${s.state}${s.message === null ? '' : `: ${s.message}`}\n`,
+            r.reason === 'source is synced' ? 'ready\n' : `ready: ${r.reason}\n`,
           );
+        else send(res, 503, 'text/plain; charset=utf-8', `not ready: ${r.reason}\n`);
         return;
       }
       if (path === '/metrics') {
@@ -146,6 +148,11 @@ export function createHttpHandler(
         return;
       }
       if (path.startsWith('/api/')) {
+        const refused = ctx.guard.check(req);
+        if (refused !== null) {
+          json(res, 403, { error: refused });
+          return;
+        }
         const auth = ctx.authenticate(req);
         if (!auth.ok) {
           res.setHeader('www-authenticate', 'Bearer');

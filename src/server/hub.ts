@@ -1,16 +1,19 @@
 /**
  * The fan-out: takes each change from the feed once, serialises it once, keeps it in the replay
- * buffer and hands it to every connection. Also relays the source state.
+ * buffer and hands it to the connections with a subscription it concerns. Also relays the source
+ * state and decides readiness.
  */
 import type { Logger } from 'pino';
-import type { PodView } from '../status/types.ts';
+import type { PodChange, PodView } from '../status/types.ts';
+import { opForFilter } from '../protocol/filter.ts';
 import type { HelloMessage, ServerLimits, SourceInfo } from '../protocol/messages.ts';
 import { SUBPROTOCOL } from '../protocol/messages.ts';
-import { Connection, type ConnectionContext } from './connection.ts';
-import { encodeChange } from './change-frame.ts';
+import { Connection, type ConnectionContext, type Subscription } from './connection.ts';
+import { ChangeFrames, encodeChange } from './change-frame.ts';
 import type { PodFeed } from './feed.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
+import { SubscriptionIndex } from './subscription-index.ts';
 
 export interface HubOptions {
   feed: PodFeed;
@@ -21,6 +24,20 @@ export interface HubOptions {
   outboxHardBytes: number;
   metrics: ServerMetrics;
   log: Logger;
+  /**
+   * How long a source that was synced may be `reconnecting` and still count as ready (a watch
+   * blip or a 410 relist must not take every replica out of its Service at once).
+   */
+  readyGraceMs: number;
+  /** Clock for readiness; default `Date.now`. */
+  now?: () => number;
+}
+
+/** Whether the server should receive traffic, and why not. */
+export interface Readiness {
+  ready: boolean;
+  /** One line for `/readyz`. */
+  reason: string;
 }
 
 export class Hub implements ConnectionContext {
@@ -33,7 +50,15 @@ export class Hub implements ConnectionContext {
   readonly metrics: ServerMetrics;
   readonly log: Logger;
   readonly connections = new Set<Connection>();
+  readonly subscriptions = new SubscriptionIndex<Subscription>();
   readonly #feed: PodFeed;
+  readonly #now: () => number;
+  readonly #readyGraceMs: number;
+  #everSynced = false;
+  /** When the source left `synced` for `reconnecting` (kept across reconnecting → reconnecting). */
+  #reconnectingSince: number | null = null;
+  /** Connections with a match in the current dispatch; reused. */
+  readonly #touched: Connection[] = [];
   readonly #limits: ServerLimits;
   readonly #version: string;
   #lastSeq: number;
@@ -52,6 +77,8 @@ export class Hub implements ConnectionContext {
     this.#feed = opts.feed;
     this.#limits = opts.limits;
     this.#version = opts.version;
+    this.#now = opts.now ?? Date.now;
+    this.#readyGraceMs = opts.readyGraceMs;
     this.#lastSeq = opts.feed.lastSeq;
     const changes = opts.feed.changes$.subscribe({
       next: (change) => {
@@ -60,15 +87,7 @@ export class Hub implements ConnectionContext {
         this.metrics.changes.inc();
         const encoded = { change, body: encodeChange(change) };
         this.replay.push(encoded);
-        for (const conn of this.connections) {
-          try {
-            conn.dispatch(encoded);
-          } catch (err) {
-            // Never let one connection's failure reach the pipeline or the other connections.
-            this.log.error({ err }, 'dispatch failed; closing that connection');
-            conn.close(1011, 'internal error');
-          }
-        }
+        this.#dispatch(new ChangeFrames(encoded, this.epoch));
       },
       error: (err: unknown) => {
         this.log.error({ err }, 'pod feed failed; no further changes will be served');
@@ -76,8 +95,8 @@ export class Hub implements ConnectionContext {
     });
     const state = opts.feed.state$.subscribe({
       next: (source) => {
-        this.#source = source;
-        const frame = JSON.stringify({ type: 'source', source });
+        this.#noteSource(source);
+        const frame = Buffer.from(JSON.stringify({ type: 'source', source }), 'utf8');
         for (const conn of this.connections) conn.sendFrame(frame);
       },
     });
@@ -93,6 +112,69 @@ export class Hub implements ConnectionContext {
 
   get source(): SourceInfo {
     return this.#source;
+  }
+
+  #noteSource(source: SourceInfo): void {
+    this.#source = source;
+    if (source.state === 'synced') this.#everSynced = true;
+    if (source.state !== 'reconnecting') this.#reconnectingSince = null;
+    else this.#reconnectingSince ??= this.#now();
+  }
+
+  /**
+   * Ready while the source is synced, and while it has been reconnecting for less than
+   * `readyGraceMs` after having been synced (its data is at most that old; the source itself turns
+   * `stale` when it stays unreachable). Not ready while connecting (never synced) or stale.
+   */
+  readiness(): Readiness {
+    const s = this.#source;
+    const why = `source is ${s.state}${s.message === null ? '' : `: ${s.message}`}`;
+    if (s.state === 'synced') return { ready: true, reason: 'source is synced' };
+    if (s.state === 'reconnecting' && this.#everSynced && this.#reconnectingSince !== null) {
+      const ms = this.#now() - this.#reconnectingSince;
+      if (ms < this.#readyGraceMs)
+        return { ready: true, reason: `${why} (for ${ms} ms; ready for ${this.#readyGraceMs} ms)` };
+      return {
+        ready: false,
+        reason: `${why} (for ${ms} ms, longer than ${this.#readyGraceMs} ms)`,
+      };
+    }
+    return { ready: false, reason: why };
+  }
+
+  /**
+   * Hot path: offers the change to the subscriptions that can want it (its namespace's and those
+   * without a namespace filter), then lets each connection with a match send one frame per op.
+   */
+  #dispatch(frames: ChangeFrames): void {
+    const c = frames.encoded.change;
+    const touched = this.#touched;
+    const inNamespace = this.subscriptions.inNamespace(c.view.namespace);
+    if (inNamespace !== undefined) for (const sub of inNamespace) this.#offer(sub, c, touched);
+    for (const sub of this.subscriptions.anyNamespace) this.#offer(sub, c, touched);
+    for (let i = 0; i < touched.length; i++) {
+      const conn = touched[i];
+      if (conn === undefined) continue;
+      try {
+        conn.flush(frames);
+      } catch (err) {
+        // Never let one connection's failure reach the pipeline or the other connections.
+        this.log.error({ err }, 'dispatch failed; closing that connection');
+        conn.close(1011, 'internal error');
+      }
+    }
+    touched.length = 0;
+  }
+
+  #offer(sub: Subscription, c: PodChange, touched: Connection[]): void {
+    if (c.seq <= sub.fromSeq || sub.closed) return;
+    try {
+      const op = opForFilter(sub.filter, c.type, c.view, c.previous);
+      if (op !== null && sub.owner.offer(sub, op)) touched.push(sub.owner);
+    } catch (err) {
+      this.log.error({ err }, 'dispatch failed; closing that connection');
+      sub.owner.close(1011, 'internal error');
+    }
   }
 
   lastDispatchedSeq(): number {
@@ -116,9 +198,7 @@ export class Hub implements ConnectionContext {
   }
 
   subscriptionCount(): number {
-    let n = 0;
-    for (const c of this.connections) n += c.subscriptionCount;
-    return n;
+    return this.subscriptions.size;
   }
 
   outboxBytes(): number {

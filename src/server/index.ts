@@ -5,5 +5,7 @@
 export { createPodpulseServer, defaultServerOptions } from './server.ts';
 export type { PodpulseServer, ServerOptions } from './server.ts';
 export type { FeedStats, PodFeed, Stream } from './feed.ts';
-export { allowAll, originAllowed, staticToken } from './auth.ts';
-export type { Authenticator, AuthResult } from './auth.ts';
+export { podFeedOf } from './feed.ts';
+export { allowAll, createHostGuard, hostnameOf, isLoopbackHostname, staticToken } from './auth.ts';
+export type { Authenticator, AuthResult, HostGuard } from './auth.ts';
+export type { Readiness } from './hub.ts';

@@ -5,14 +5,14 @@
  */
 import type { ChangedFields, ChangeType } from '../status/types.ts';
 import { formatCursor } from '../protocol/codec.ts';
-import { changeFrame, encodeChangeBody } from './change-frame.ts';
-import type { EncodedChange } from './replay-buffer.ts';
+import { changeFrame, encodeChangeBody, type ChangeFrames } from './change-frame.ts';
 
 /** What the outbox writes to (a `ws` WebSocket satisfies it). */
 export interface Sink {
   /** Bytes accepted but not yet written to the kernel. */
   readonly bufferedAmount: number;
-  send(data: string, cb: (err?: Error) => void): void;
+  /** Called with `{ binary: false }`: every frame is a text frame, Buffers hold UTF-8 text. */
+  send(data: string | Buffer, options: { binary: boolean }, cb: (err?: Error) => void): void;
 }
 
 /** A subscription as the outbox sees it: frames for closed ones are skipped. */
@@ -23,12 +23,20 @@ export interface Recipient {
 
 export interface OutboxOptions {
   epoch: string;
+  /**
+   * The seq of the last change dispatched to every connection, matched or not (the hub's counter,
+   * read instead of being told per change so that dispatch touches only matching connections).
+   */
+  lastSeq: () => number;
   /** Queue (and stop writing) once the socket holds this many bytes. */
   softBytes: number;
   /** Give up (call `onOverflow`) once socket + queue hold more than this. */
   hardBytes: number;
   onOverflow: () => void;
-  /** Called per change frame written, with the change's observation time (for latency metrics). */
+  /**
+   * Called once per change, when its first frame is written to any socket (shared through
+   * `ChangeFrames.firstSend`), with the change's observation time: the latency metric.
+   */
   onSent?: (changeTime: number) => void;
   /** Called per change folded into a pending one. */
   onCoalesced?: () => void;
@@ -36,14 +44,14 @@ export interface OutboxOptions {
 
 interface FrameItem {
   readonly kind: 'frame';
-  readonly text: string;
+  readonly data: string | Buffer;
 }
 
 interface ChangeEntry {
   readonly kind: 'change';
   readonly uid: string;
   readonly firstSeq: number;
-  latest: EncodedChange;
+  latest: ChangeFrames;
   /** Merged previous values; null while nothing has been folded (use latest's own). */
   previous: ChangedFields | null;
   readonly ops: Map<Recipient, ChangeType>;
@@ -61,6 +69,8 @@ type Item = FrameItem | ChangeEntry | LazyItem;
 
 /** Frames of one change go out in this order. */
 const opOrder: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
+
+const textFrame = Object.freeze({ binary: false });
 
 /** Frame overhead estimate beyond the body, for byte accounting. */
 const prefixBytes = 96;
@@ -92,15 +102,12 @@ export class Outbox {
   #entries: ChangeEntry[] = [];
   #entryHead = 0;
   #queuedBytes = 0;
-  /** The seq of the last change dispatched to this connection, matched or not. */
-  #processedSeq: number;
   #closed = false;
   #inflight = 0;
 
-  constructor(sink: Sink, opts: OutboxOptions, startSeq: number) {
+  constructor(sink: Sink, opts: OutboxOptions) {
     this.#sink = sink;
     this.#opts = opts;
-    this.#processedSeq = startSeq;
   }
 
   /** Bytes waiting in the queue (not yet handed to the socket). */
@@ -114,23 +121,18 @@ export class Outbox {
 
   /** The resume cursor when nothing is queued, else null. */
   get idleCursor(): string | null {
-    return this.lagging ? null : formatCursor(this.#opts.epoch, this.#processedSeq);
+    return this.lagging ? null : formatCursor(this.#opts.epoch, this.#opts.lastSeq());
   }
 
-  /** Records that change `seq` was dispatched (whether or not it concerned this connection). */
-  noteSeq(seq: number): void {
-    if (seq > this.#processedSeq) this.#processedSeq = seq;
-  }
-
-  /** Queues or sends a control/snapshot frame. */
-  pushFrame(text: string): void {
+  /** Queues or sends a control/snapshot frame (a Buffer may be shared: it is not modified). */
+  pushFrame(data: string | Buffer): void {
     if (this.#closed) return;
     if (!this.lagging && this.#sink.bufferedAmount < this.#opts.softBytes) {
-      this.#write(text);
+      this.#write(data);
       return;
     }
-    this.#queue.push({ kind: 'frame', text });
-    this.#queuedBytes += text.length;
+    this.#queue.push({ kind: 'frame', data });
+    this.#queuedBytes += data.length;
     this.#checkHard();
     this.#kick();
   }
@@ -147,31 +149,32 @@ export class Outbox {
   }
 
   /**
-   * Sends or queues one change for the recipients and ops given (parallel arrays). Call
-   * `noteSeq(change.seq)` first.
+   * Sends or queues one change for the recipients and ops given (parallel arrays). The change must
+   * be the hub's latest (`opts.lastSeq()` is its seq).
    */
   pushChange(
-    encoded: EncodedChange,
+    frames: ChangeFrames,
     recipients: readonly Recipient[],
     ops: readonly ChangeType[],
   ): void {
     if (this.#closed || recipients.length === 0) return;
+    const encoded = frames.encoded;
     const uid = encoded.change.view.uid;
     const existing = this.#pending.get(uid);
     if (existing !== undefined) {
-      this.#fold(existing, encoded, recipients, ops);
+      this.#fold(existing, frames, recipients, ops);
       this.#checkHard();
       return;
     }
     if (!this.lagging && this.#sink.bufferedAmount < this.#opts.softBytes) {
-      this.#writeChange(encoded, null, recipients, ops, this.#processedSeq);
+      this.#writeChange(frames, null, recipients, ops, this.#opts.lastSeq());
       return;
     }
     const entry: ChangeEntry = {
       kind: 'change',
       uid,
       firstSeq: encoded.change.seq,
-      latest: encoded,
+      latest: frames,
       previous: null,
       ops: new Map(),
       bytes: encoded.body.length + prefixBytes,
@@ -196,10 +199,11 @@ export class Outbox {
 
   #fold(
     entry: ChangeEntry,
-    encoded: EncodedChange,
+    frames: ChangeFrames,
     recipients: readonly Recipient[],
     ops: readonly ChangeType[],
   ): void {
+    const encoded = frames.encoded;
     for (let i = 0; i < recipients.length; i++) {
       const r = recipients[i];
       const op = ops[i];
@@ -212,14 +216,14 @@ export class Outbox {
     const view = encoded.change.view as unknown as Record<string, unknown>;
     const earliest: Record<string, unknown> = {
       ...encoded.change.previous,
-      ...(entry.previous ?? entry.latest.change.previous),
+      ...(entry.previous ?? entry.latest.encoded.change.previous),
     };
     const merged: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(earliest)) {
       if (JSON.stringify(value) !== JSON.stringify(view[key])) merged[key] = value;
     }
     entry.previous = merged;
-    entry.latest = encoded;
+    entry.latest = frames;
     const bytes = encoded.body.length + prefixBytes;
     this.#queuedBytes += bytes - entry.bytes;
     entry.bytes = bytes;
@@ -234,9 +238,9 @@ export class Outbox {
     }
   }
 
-  #write(text: string): void {
+  #write(data: string | Buffer): void {
     this.#inflight++;
-    this.#sink.send(text, this.#onWritten);
+    this.#sink.send(data, textFrame, this.#onWritten);
   }
 
   readonly #onWritten = (): void => {
@@ -245,16 +249,16 @@ export class Outbox {
   };
 
   #writeChange(
-    encoded: EncodedChange,
+    frames: ChangeFrames,
     previous: ChangedFields | null,
     recipients: readonly Recipient[] | Iterable<[Recipient, ChangeType]>,
     ops: readonly ChangeType[] | null,
     cursorSeq: number,
   ): void {
-    const cursor = formatCursor(this.#opts.epoch, cursorSeq);
-    const c = encoded.change;
-    const body =
-      previous === null ? encoded.body : encodeChangeBody(c.seq, c.time, c.view, previous);
+    const c = frames.encoded.change;
+    // The shared, already encoded frame fits unless this copy was coalesced (merged previous
+    // values) or carries an earlier cursor (later changes still queued behind it).
+    const shared = previous === null && cursorSeq === frames.seq;
     // Group recipients by op: one frame per op (almost always exactly one).
     const groups: Record<ChangeType, string[] | null> = {
       ADDED: null,
@@ -275,13 +279,22 @@ export class Outbox {
       for (const [r, op] of recipients as Iterable<[Recipient, ChangeType]>) take(r, op);
     }
     let sent = false;
+    let body: string | null = null;
     for (const op of opOrder) {
       const ids = groups[op];
       if (ids === null) continue;
-      this.#write(changeFrame(ids, op, cursor, body));
+      if (shared) {
+        this.#write(frames.frame(ids, op));
+      } else {
+        body ??=
+          previous === null
+            ? frames.encoded.body
+            : encodeChangeBody(c.seq, c.time, c.view, previous);
+        this.#write(changeFrame(ids, op, formatCursor(this.#opts.epoch, cursorSeq), body));
+      }
       sent = true;
     }
-    if (sent) this.#opts.onSent?.(c.time);
+    if (sent && frames.firstSend()) this.#opts.onSent?.(c.time);
   }
 
   #pump(): void {
@@ -302,15 +315,15 @@ export class Outbox {
       this.#head++;
       if (item === undefined || item.kind === 'lazy') continue;
       if (item.kind === 'frame') {
-        this.#queuedBytes -= item.text.length;
-        this.#write(item.text);
+        this.#queuedBytes -= item.data.length;
+        this.#write(item.data);
         continue;
       }
       this.#queuedBytes -= item.bytes;
       this.#pending.delete(item.uid);
       this.#entryHead++;
       const next = this.#entries[this.#entryHead];
-      const cursorSeq = next !== undefined ? next.firstSeq - 1 : this.#processedSeq;
+      const cursorSeq = next !== undefined ? next.firstSeq - 1 : this.#opts.lastSeq();
       this.#writeChange(item.latest, item.previous, item.ops, null, cursorSeq);
     }
     if (this.#head >= this.#queue.length) {

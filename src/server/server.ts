@@ -1,6 +1,6 @@
 /**
  * The podpulse server: one `node:http` server carrying the HTTP routes and, on upgrade, the
- * WebSocket protocol (`ws` with `noServer`, behind the authenticator and the Origin check).
+ * WebSocket protocol (`ws` with `noServer`, behind the Host/Origin guard and the authenticator).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SUBPROTOCOL, type ServerLimits } from '../protocol/messages.ts';
-import { allowAll, originAllowed, type Authenticator } from './auth.ts';
+import { allowAll, createHostGuard, type Authenticator } from './auth.ts';
 import { Connection } from './connection.ts';
 import type { PodFeed } from './feed.ts';
 import { createHttpHandler } from './http-handler.ts';
@@ -20,8 +20,21 @@ export interface ServerOptions {
   feed: PodFeed;
   log: Logger;
   version?: string;
+  /**
+   * Who may use the data routes (`/api/*`, WebSocket). Absent: anyone who passes the Host guard
+   * (`allowHosts`); given (a bearer token): the Host is not checked.
+   */
   authenticate?: Authenticator;
-  /** Extra allowed Origins for upgrades (`*` allows any). Same-origin and no Origin always pass. */
+  /**
+   * Without an authenticator, the Host names accepted on the data routes besides loopback
+   * (`localhost`, 127.0.0.0/8, `::1`) and the listen address; `*` accepts any (DNS rebinding
+   * then reaches the server: only behind something else that checks). Ignored with an authenticator.
+   */
+  allowHosts?: readonly string[];
+  /**
+   * Browser Origins allowed on the data routes besides the server's own (same host and port, on an
+   * accepted Host); `*` allows any. Requests without an Origin (non-browser clients) pass.
+   */
   allowOrigins?: readonly string[];
   /** Largest client frame in bytes; larger frames close the connection with 1009. */
   maxPayload?: number;
@@ -38,6 +51,13 @@ export interface ServerOptions {
   staticDir?: string | null;
   /** Server life id (cursor epoch); random when absent. */
   epoch?: string;
+  /**
+   * `/readyz` stays 200 this long while a source that was synced is `reconnecting` (a watch blip,
+   * a 410 relist); then 503 until it is synced again. Match the informer's `staleAfterMs`.
+   */
+  readyGraceMs?: number;
+  /** Clock for readiness and `/api/v1/pods` ages; default `Date.now`. */
+  now?: () => number;
 }
 
 export const defaultServerOptions = Object.freeze({
@@ -48,6 +68,7 @@ export const defaultServerOptions = Object.freeze({
   outboxSoftBytes: 1024 * 1024,
   outboxHardBytes: 64 * 1024 * 1024,
   heartbeatMs: 30_000,
+  readyGraceMs: 120_000,
 });
 
 export interface PodpulseServer {
@@ -74,7 +95,11 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
   const o = { ...defaultServerOptions, ...options };
   const log = options.log;
   const authenticate = options.authenticate ?? allowAll;
-  const allowOrigins = options.allowOrigins ?? [];
+  const guard = createHostGuard(
+    options.authenticate === undefined ? (options.allowHosts ?? []) : null,
+    options.allowOrigins ?? [],
+  );
+  const now = options.now ?? Date.now;
   const limits: ServerLimits = {
     maxPayload: o.maxPayload,
     maxSubscriptions: o.maxSubscriptions,
@@ -97,17 +122,20 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
     outboxHardBytes: o.outboxHardBytes,
     metrics,
     log,
+    readyGraceMs: o.readyGraceMs,
+    now,
   });
   hub = theHub;
 
   const http = createServer(
     createHttpHandler({
       views: () => options.feed.snapshot(),
-      source: () => theHub.source,
+      readiness: () => theHub.readiness(),
       metrics,
+      guard,
       authenticate,
       staticDir: options.staticDir ?? null,
-      now: () => Date.now(),
+      now,
     }),
   );
   const wss = new WebSocketServer({
@@ -134,14 +162,13 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
       reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${url.pathname}; use /ws`);
       return;
     }
-    if (!originAllowed(req, allowOrigins)) {
-      log.info({ origin: req.headers.origin }, 'upgrade refused: origin not allowed');
-      reject(
-        socket,
-        403,
-        'Forbidden',
-        'PP_ERR_ORIGIN: this Origin is not allowed (--allow-origin)',
+    const refused = guard.check(req);
+    if (refused !== null) {
+      log.info(
+        { code: refused.code, host: req.headers.host, origin: req.headers.origin },
+        'upgrade refused',
       );
+      reject(socket, 403, 'Forbidden', refused.message);
       return;
     }
     const auth = authenticate(req);
@@ -215,6 +242,7 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
         http.once('error', onError);
         http.listen(port, host, () => {
           http.off('error', onError);
+          guard.addHost(host);
           resolve(http.address() as AddressInfo);
         });
       });

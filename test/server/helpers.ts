@@ -80,13 +80,19 @@ export async function startServer(
 export class TestClient {
   readonly ws: WebSocket;
   readonly messages: ServerMessage[] = [];
+  /** Binary frames received: protocol v1 has none (they are not recorded as messages). */
+  binaryFrames = 0;
   closeCode: number | null = null;
   #waiters: { pred: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
   #closeWaiters: ((code: number) => void)[] = [];
 
   constructor(url: string, opts: ConstructorParameters<typeof WebSocket>[2] = {}) {
     this.ws = new WebSocket(url, 'podpulse.v1', opts);
-    this.ws.on('message', (data) => {
+    this.ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        this.binaryFrames++;
+        return;
+      }
       const m = JSON.parse((data as Buffer).toString('utf8')) as ServerMessage;
       this.messages.push(m);
       this.#waiters = this.#waiters.filter((w) => {

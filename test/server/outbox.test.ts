@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeMessage } from '../../src/protocol/messages.ts';
 import type { ChangedFields, ChangeType, PodView } from '../../src/status/types.ts';
-import { encodeChange } from '../../src/server/change-frame.ts';
+import { ChangeFrames, encodeChange } from '../../src/server/change-frame.ts';
 import { Outbox, type Recipient, type Sink } from '../../src/server/outbox.ts';
 import type { EncodedChange } from '../../src/server/replay-buffer.ts';
 import { view } from './helpers.ts';
@@ -10,9 +10,12 @@ import { view } from './helpers.ts';
 class FakeSink implements Sink {
   bufferedAmount = 0;
   readonly sent: string[] = [];
+  readonly raw: (string | Buffer)[] = [];
   readonly #callbacks: (() => void)[] = [];
-  send(data: string, cb: () => void): void {
-    this.sent.push(data);
+  send(data: string | Buffer, options: { binary: boolean }, cb: () => void): void {
+    if (options.binary) throw new Error('every frame must be a text frame');
+    this.raw.push(data);
+    this.sent.push(typeof data === 'string' ? data : data.toString('utf8'));
     this.bufferedAmount += data.length;
     this.#callbacks.push(cb);
   }
@@ -41,21 +44,30 @@ const sub = (id: string): Recipient => ({ id, closed: false });
 function setup(
   soft = 10,
   hard = 1_000_000,
-): { sink: FakeSink; box: Outbox; overflowed: () => boolean } {
+): { sink: FakeSink; box: Outbox; overflowed: () => boolean; sentTimes: number[] } {
   seq = 0;
   const sink = new FakeSink();
   let over = false;
-  const box = new Outbox(
-    sink,
-    { epoch: 'e', softBytes: soft, hardBytes: hard, onOverflow: () => (over = true) },
-    0,
-  );
-  return { sink, box, overflowed: () => over };
+  const sentTimes: number[] = [];
+  const box = new Outbox(sink, {
+    epoch: 'e',
+    lastSeq: () => seq,
+    softBytes: soft,
+    hardBytes: hard,
+    onOverflow: () => (over = true),
+    onSent: (t) => sentTimes.push(t),
+  });
+  return { sink, box, overflowed: () => over, sentTimes };
 }
 
-function push(box: Outbox, e: EncodedChange, subs: Recipient[], ops: ChangeType[]): void {
-  box.noteSeq(e.change.seq);
-  box.pushChange(e, subs, ops);
+/** Pushes the (latest) change `e` the way the hub does. */
+function push(
+  box: Outbox,
+  e: EncodedChange | ChangeFrames,
+  subs: Recipient[],
+  ops: ChangeType[],
+): void {
+  box.pushChange(e instanceof ChangeFrames ? e : new ChangeFrames(e, 'e'), subs, ops);
 }
 
 describe('Outbox', () => {
@@ -150,5 +162,30 @@ describe('Outbox', () => {
       push(box, enc('ADDED', view(`p${i}`)), [s], ['ADDED']);
     expect(overflowed()).toBe(true);
     expect(box.queuedBytes).toBe(0);
+  });
+
+  it('hands one encoded Buffer to every outbox sending the same ids and op, and observes once', () => {
+    const a = setup(1_000_000);
+    const b = setup(1_000_000);
+    const c = setup(1_000_000);
+    const change = enc('MODIFIED', view('p', { status: 'Error' }), { status: 'Running' });
+    const frames = new ChangeFrames(change, 'e');
+    push(a.box, frames, [sub('s1')], ['MODIFIED']);
+    push(b.box, frames, [sub('s1')], ['MODIFIED']);
+    push(c.box, frames, [sub('other')], ['MODIFIED']);
+    const [fa] = a.sink.raw;
+    expect(Buffer.isBuffer(fa)).toBe(true);
+    expect(b.sink.raw[0]).toBe(fa); // the same object, encoded once
+    expect(c.sink.raw[0]).not.toBe(fa);
+    expect(JSON.parse(a.sink.sent[0] ?? '')).toMatchObject({
+      ids: ['s1'],
+      op: 'MODIFIED',
+      cursor: 'e.1',
+      seq: 1,
+      previous: { status: 'Running' },
+    });
+    expect(c.sink.changes()[0]).toMatchObject({ ids: ['other'], cursor: 'e.1' });
+    // Latency is observed for the first send of the change anywhere, not per connection.
+    expect([a.sentTimes.length, b.sentTimes.length, c.sentTimes.length]).toEqual([1, 0, 0]);
   });
 });

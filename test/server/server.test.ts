@@ -67,6 +67,7 @@ describe('server: protocol v1', () => {
       view: { name: 'a', status: 'Error' },
       previous: { status: 'Running', ready: '1/1' },
     });
+    expect(c.binaryFrames).toBe(0); // change frames are sent as shared Buffers, but as text
   });
 
   it('filters server-side; a pod entering the filter is ADDED, one leaving is DELETED', async () => {
