@@ -85,7 +85,9 @@ const wildcards = new Set(['', '0.0.0.0', '::', '[::]']);
  */
 export interface HostGuard {
   /** null when the request may proceed, else why not (HTTP 403). */
-  check(req: IncomingMessage): { code: 'PP_ERR_HOST' | 'PP_ERR_ORIGIN'; message: string } | null;
+  check(
+    req: Pick<IncomingMessage, 'headers'>,
+  ): { code: 'PP_ERR_HOST' | 'PP_ERR_ORIGIN'; message: string } | null;
   /** Accepts the listen address's host as well (called once the server listens). */
   addHost(host: string): void;
 }
