@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ChangeMessage } from '../../src/protocol/messages.ts';
 import { FakeFeed, startServer, TestClient, view } from './helpers.ts';
@@ -133,19 +133,37 @@ describe('large snapshots', () => {
 });
 
 describe('heartbeat', () => {
-  it('terminates a peer that stops answering pings', async () => {
+  it('terminates a peer that stops answering pings, keeps one that answers', async () => {
+    // Only the heartbeat's interval is faked: sockets and their I/O stay real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    cleanup.push(() => {
+      vi.useRealTimers();
+    });
     const feed = new FakeFeed();
-    const { server, url } = await startServer(feed, { heartbeatMs: 50 });
+    const { server, url } = await startServer(feed, { heartbeatMs: 30_000 });
     cleanup.push(() => server.close());
-    const ws = new WebSocket(url, 'podpulse.v1', { autoPong: false });
-    ws.on('error', () => {});
-    const code = await new Promise<number>((resolve) => ws.on('close', resolve));
-    expect(code).toBe(1006);
+    const silent = new WebSocket(url, 'podpulse.v1', { autoPong: false });
+    silent.on('error', () => {});
+    const silentClosed = new Promise<number>((resolve) => silent.on('close', resolve));
+    const pinged = new Promise<void>((resolve) =>
+      silent.once('ping', () => {
+        resolve();
+      }),
+    );
+    await new Promise((resolve) => silent.once('message', resolve)); // hello: registered
     const alive = await TestClient.open(url);
     cleanup.push(() => {
       alive.close();
     });
-    await new Promise((r) => setTimeout(r, 200));
+    vi.advanceTimersByTime(30_000); // first ping to both
+    await pinged;
+    // The answering client's automatic pong precedes this round trip on its socket.
+    await alive.sync();
+    vi.advanceTimersByTime(30_000); // the silent peer missed its ping: terminated
+    expect(await silentClosed).toBe(1006);
+    await alive.sync();
+    vi.advanceTimersByTime(30_000);
+    await alive.sync();
     expect(alive.closeCode).toBeNull();
   });
 });
