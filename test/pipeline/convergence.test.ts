@@ -3,7 +3,9 @@
  * of create/update/delete over 1,000+ pods while watches are dropped, stalled, fed a malformed
  * line, 410'd (history compacted) and the server restarts. Afterwards the pipeline's view of every
  * pod equals podView of the simulator's object, with no phantom pods, no duplicate ADDED, and the
- * last emitted change of every pod matching its final state.
+ * last emitted change of every pod matching its final state. The seed decides the churn; each
+ * fault is followed by a wait for its observable effect (stale, relist, reconnecting, ...), never
+ * by a fixed sleep, so the outcome does not depend on how fast the machine is.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
@@ -194,33 +196,75 @@ describe.each(variants)('pipeline convergence under faults: $name', ({ scope, st
     };
 
     for (let i = 0; i < 1000; i++) create();
-    const faults: Record<number, () => unknown> = {
-      10: () => sim.faults.dropWatches(),
-      25: () => sim.faults.stallWatches(1000),
-      40: () => {
-        sim.faults.compact();
-        return sim.faults.dropWatches();
+
+    // Each fault is followed by a wait for its observable effect (generous deadline), so the
+    // outcome does not depend on machine speed; the churn itself is decided by the seed alone.
+    const until = async (what: string, done: () => boolean): Promise<void> => {
+      for (let waited = 0; !done(); waited += 10) {
+        if (waited >= 8000) throw new Error(`fault had no effect within 8 s: ${what}`);
+        await sleep(10);
+      }
+    };
+    const count = (state: string) => states.filter((s) => s === state).length;
+    type Fault = { inject: () => unknown; effect: string; seen: () => () => boolean };
+    const increases = (read: () => number) => () => {
+      const before = read();
+      return () => read() > before;
+    };
+    // A stall far longer than the watchdog (600 ms): it ends only when the reflector gives up on
+    // the silent watch and re-watches, whatever the load.
+    const stall: Fault = {
+      inject: () => sim.faults.stallWatches(600_000),
+      effect: 'the watchdog reports stale',
+      seen: increases(() => count('stale')),
+    };
+    const faults: Record<number, Fault> = {
+      10: {
+        inject: () => sim.faults.dropWatches(),
+        effect: 'the dropped watches are restarted',
+        seen: increases(() => source.stats.watchRestarts),
       },
-      55: () => sim.faults.malformedLine(),
-      70: () => sim.faults.restart(300),
-      90: () => {
-        sim.faults.compact();
-        return sim.faults.malformedLine();
+      25: stall,
+      40: {
+        inject: () => {
+          sim.faults.compact();
+          return sim.faults.dropWatches();
+        },
+        effect: 'a relist after 410 Gone',
+        seen: increases(() => source.stats.relists),
       },
-      105: () => sim.faults.stallWatches(800),
+      55: {
+        inject: () => sim.faults.malformedLine(),
+        effect: 'the malformed line fails the watch',
+        seen: increases(() => source.stats.apiErrors),
+      },
+      70: {
+        // Retries every 20–200 ms meet refused connections for a whole second.
+        inject: () => sim.faults.restart(1000),
+        effect: 'reconnecting while the server is down',
+        seen: increases(() => count('reconnecting')),
+      },
+      90: {
+        inject: () => {
+          sim.faults.compact();
+          return sim.faults.malformedLine();
+        },
+        effect: 'a relist after the malformed line meets compacted history',
+        seen: increases(() => source.stats.relists),
+      },
+      105: stall,
     };
     let restarting: Promise<unknown> = Promise.resolve();
-    let slowRounds = 0;
     for (let round = 0; round < 120; round++) {
+      // The churn first, then the fault in the same tick: the client is still behind, so a
+      // compaction is sure to expire its resourceVersion.
       for (let i = 0; i < 30; i++) apply(r());
       const fault = faults[round];
-      if (fault) {
-        const result = fault();
-        if (result instanceof Promise) restarting = result;
-        // Give a stall time to outlast the watchdog (600 ms) while the churn goes on.
-        if (round === 25 || round === 105) slowRounds = 10;
-      }
-      await sleep(slowRounds-- > 0 ? 100 : 5);
+      const seen = fault?.seen();
+      const result = fault?.inject();
+      if (result instanceof Promise) restarting = result;
+      if (fault && seen) await until(fault.effect, seen);
+      else await sleep(5);
     }
     await restarting;
 
