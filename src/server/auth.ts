@@ -119,7 +119,7 @@ export function createHostGuard(
       if (!hostOk(hostnameOf(host)))
         return {
           code: 'PP_ERR_HOST',
-          message: `PP_ERR_HOST: Host ${JSON.stringify(host ?? '')} is not accepted without a token (loopback, the listen address or --allow-host only)`,
+          message: `PP_ERR_HOST: Host ${JSON.stringify(host ?? '')} is not accepted without a token (loopback names, the listen address and allowed hosts only)`,
         };
       const origin = req.headers.origin;
       if (origin === undefined || origin === '') return null;

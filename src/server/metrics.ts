@@ -94,7 +94,7 @@ export class ServerMetrics {
     });
     this.sendLatency = new Histogram({
       name: 'podpulse_event_to_send_seconds',
-      help: 'Time from a change being observed to its frame being written to a socket.',
+      help: 'Time from a change being observed to its first frame being written to a socket (once per change).',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
