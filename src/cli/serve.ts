@@ -13,9 +13,13 @@ import pretty from 'pino-pretty';
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../errors.ts';
 import { loadKubeConfig, type LoadedKubeConfig } from '../kube/index.ts';
-import { createPodSource, type PodSource } from '../pipeline/index.ts';
-import { createPodpulseServer, defaultServerOptions, staticToken } from '../server/index.ts';
-import type { PodFeed } from '../server/index.ts';
+import { createPodSource } from '../pipeline/index.ts';
+import {
+  createPodpulseServer,
+  defaultServerOptions,
+  podFeedOf,
+  staticToken,
+} from '../server/index.ts';
 import { startSim, type SimCluster } from '../sim/index.ts';
 
 export const serveUsage = `Usage: podpulse serve [flags]
@@ -251,23 +255,6 @@ function makeLogger(level: string): Logger {
   return pino(opts);
 }
 
-/** The pipeline's PodSource seen as the server's PodFeed. */
-function feedOf(source: PodSource): PodFeed {
-  return {
-    snapshot: () => source.snapshot(),
-    get lastSeq() {
-      return source.lastSeq;
-    },
-    changes$: source.changes$,
-    state$: source.state$,
-    stats: () => ({
-      events: source.stats.eventsIn,
-      recomputes: source.stats.recomputes,
-      watchRestarts: source.stats.watchRestarts,
-    }),
-  };
-}
-
 export async function run(argv: string[]): Promise<number> {
   let config: ServeConfig;
   try {
@@ -370,7 +357,7 @@ export async function run(argv: string[]): Promise<number> {
       source.close();
     });
     const server = createPodpulseServer({
-      feed: feedOf(source),
+      feed: podFeedOf(source),
       log: log.child({ component: 'server' }),
       version: pkg.version,
       ...(config.token === null ? {} : { authenticate: staticToken(config.token) }),
