@@ -66,20 +66,26 @@ export class ChangeFrames {
 
   /** The UTF-8 frame for these subscription ids and op, encoded once per distinct pair. */
   frame(ids: readonly string[], op: ChangeType): Buffer {
-    let map: Map<string, Buffer>;
-    let key: string;
-    if (ids.length === 1) {
-      map = this.#single[op] ??= new Map<string, Buffer>();
-      key = ids[0] ?? '';
-    } else {
-      map = this.#multi ??= new Map<string, Buffer>();
-      // The op never starts with '[', so op + JSON list is unambiguous.
-      key = op + JSON.stringify(ids);
-    }
+    const only = ids[0];
+    if (ids.length === 1 && only !== undefined) return this.frameFor(only, op);
+    const map = (this.#multi ??= new Map<string, Buffer>());
+    // The op never starts with '[', so op + JSON list is unambiguous.
+    const key = op + JSON.stringify(ids);
     let buf = map.get(key);
     if (buf === undefined) {
       buf = Buffer.from(changeFrame(ids, op, this.cursor, this.encoded.body), 'utf8');
       map.set(key, buf);
+    }
+    return buf;
+  }
+
+  /** `frame([id], op)` without the array: the common case of one subscription per connection. */
+  frameFor(id: string, op: ChangeType): Buffer {
+    const map = (this.#single[op] ??= new Map<string, Buffer>());
+    let buf = map.get(id);
+    if (buf === undefined) {
+      buf = Buffer.from(changeFrame([id], op, this.cursor, this.encoded.body), 'utf8');
+      map.set(id, buf);
     }
     return buf;
   }

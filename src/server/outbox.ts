@@ -259,6 +259,15 @@ export class Outbox {
     // The shared, already encoded frame fits unless this copy was coalesced (merged previous
     // values) or carries an earlier cursor (later changes still queued behind it).
     const shared = previous === null && cursorSeq === frames.seq;
+    if (shared && ops !== null && ops.length === 1) {
+      // Fast path, one subscription (the usual case): no grouping, no allocation.
+      const r = (recipients as readonly Recipient[])[0];
+      const op = ops[0];
+      if (r === undefined || op === undefined || r.closed) return;
+      this.#write(frames.frameFor(r.id, op));
+      if (frames.firstSend()) this.#opts.onSent?.(c.time);
+      return;
+    }
     // Group recipients by op: one frame per op (almost always exactly one).
     const groups: Record<ChangeType, string[] | null> = {
       ADDED: null,
