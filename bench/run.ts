@@ -5,13 +5,15 @@
  *   node bench/run.ts --quick    tiny scale (seconds): a smoke test of the harness
  *   --out <file.json>            also write the raw results as JSON
  *   --no-write                   do not touch BENCHMARKS.md (default with --quick)
+ *   --note <text>                a line for BENCHMARKS.md (e.g. what else ran on the machine)
+ *   --from <file.json>           only re-render BENCHMARKS.md from saved results
  *
  * Every process role (feeder/simulator, server under test, subscribers) is a separate Node
  * process: see bench/lib/proc.ts. Scenarios: bench/scenarios/*.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startProc } from './lib/proc.ts';
 import { summariseProfile, type ProfileSummary } from './lib/profile.ts';
@@ -26,6 +28,16 @@ const quick = argv.includes('--quick');
 const outIdx = argv.indexOf('--out');
 const out = outIdx >= 0 ? argv[outIdx + 1] : undefined;
 const write = !quick && !argv.includes('--no-write');
+const noteIdx = argv.indexOf('--note');
+const note = noteIdx >= 0 ? argv[noteIdx + 1] : undefined;
+const fromIdx = argv.indexOf('--from');
+if (fromIdx >= 0) {
+  // Re-renders BENCHMARKS.md from saved results (--out of an earlier run), e.g. to add a note.
+  const saved = JSON.parse(readFileSync(argv[fromIdx + 1] ?? '', 'utf8')) as BenchResults;
+  if (note !== undefined) saved.note = note;
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderReport(saved));
+  process.exit(0);
+}
 const log = (s: string): void => {
   process.stderr.write(`[bench] ${s}\n`);
 };
@@ -55,6 +67,7 @@ const subscriberSets = quick
     ];
 
 const started = new Date();
+const loadBefore = loadavg()[0] ?? NaN;
 const t0 = performance.now();
 const work = mkdtempSync(join(tmpdir(), 'podpulse-bench-'));
 const series: SeriesResult[] = [];
@@ -148,6 +161,8 @@ try {
     kubectl: kubectlVersion(),
     date: started.toISOString(),
     durationS: (performance.now() - t0) / 1000,
+    load: { before: loadBefore, after: loadavg()[0] ?? NaN },
+    ...(note === undefined ? {} : { note }),
     parseBound,
     series,
     profiles,

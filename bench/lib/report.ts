@@ -17,6 +17,9 @@ export interface BenchResults {
   kubectl: string;
   date: string;
   durationS: number;
+  /** 1-minute load average before and after the run (other work on the machine). */
+  load?: { before: number; after: number };
+  note?: string;
   parseBound: { events: number; bytes: number; eventsPerSec: number } | null;
   series: SeriesResult[];
   profiles: { label: string; summary: ProfileSummary }[];
@@ -262,7 +265,7 @@ How the harness works, what each number means and why a goal is missed: [docs/be
 
 - Date: ${r.date} (run took ${n0(r.durationS)} s)
 - Node ${r.node}, kubectl ${r.kubectl}
-- CPU: ${r.cpu}, ${r.memoryGiB} GiB RAM
+- CPU: ${r.cpu}, ${r.memoryGiB} GiB RAM${r.load ? `; 1-minute load average ${n2(r.load.before)} before, ${n2(r.load.after)} after` : ''}${r.note === undefined ? '' : `\n- **Note:** ${r.note}`}
 - Every role runs in its own process on these same cores: API (feeder or simulator), server under
   test, subscriber processes. On 2 cores the subscribers compete with the server for CPU, so
   end-to-end events/s understate the server; "server µs/event" is the server process's own CPU.
