@@ -12,7 +12,7 @@
  * process: see bench/lib/proc.ts. Scenarios: bench/scenarios/*.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'prettier';
@@ -153,6 +153,21 @@ try {
   for (const pods of quick ? [500] : [10_000, 100_000])
     sync.push(await runSync(pods, quick ? 1 : 2));
 
+  // The dashboard's own benchmark (bench/web.ts) in headless Chromium, when there is one.
+  let web: string[] | undefined;
+  if (!quick && existsSync('/usr/bin/chromium')) {
+    log('dashboard: 1,000 changes to 20,000 pods in Chromium');
+    try {
+      const text = execFileSync(process.execPath, [new URL('./web.ts', import.meta.url).pathname], {
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      web = text.trimEnd().split('\n');
+    } catch (err) {
+      log(`  error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   const results: BenchResults = {
     command: `node bench/run.ts${argv.length > 0 ? ` ${argv.join(' ')}` : ''}`,
     quick,
@@ -170,6 +185,7 @@ try {
     latency,
     slow,
     sync,
+    ...(web === undefined ? {} : { web }),
   };
   process.stdout.write(`${renderTable(results)}\n`);
   if (out !== undefined) writeFileSync(out, JSON.stringify(results, null, 2));
