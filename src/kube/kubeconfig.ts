@@ -58,11 +58,14 @@ function loadFiles(files: readonly string[]): KubeConfig {
 
 /**
  * Finds and loads a kubeconfig with kubectl's precedence: `--kubeconfig`, then the files in
- * `KUBECONFIG` (missing ones skipped, merged first-wins), then `~/.kube/config`, then the in-cluster
- * service account. Returns null when none of them exists (`serve` then starts the demo cluster).
+ * `KUBECONFIG` (missing ones skipped as long as one exists, merged first-wins), then
+ * `~/.kube/config`, then the in-cluster service account. Returns null only when there is no
+ * configuration at all: KUBECONFIG unset or empty, no `~/.kube/config`, not in a cluster (`serve`
+ * then starts the demo cluster).
  *
- * @throws ConfigError naming the file when it is missing or unreadable, when `--context` names a
- * context the file lacks (listing the known ones), or when no current context is set.
+ * @throws ConfigError naming the file(s) when `--kubeconfig` is missing, when every file KUBECONFIG
+ * lists is missing, when a file is unreadable, when `--context` names a context the file lacks
+ * (listing the known ones), or when no current context is set.
  */
 export function loadKubeConfig(opts: LoadKubeConfigOptions = {}): LoadedKubeConfig | null {
   const env = opts.env ?? process.env;
@@ -76,9 +79,18 @@ export function loadKubeConfig(opts: LoadKubeConfigOptions = {}): LoadedKubeConf
       source = opts.kubeconfig;
       kc = loadFiles([opts.kubeconfig]);
     } else {
-      const fromEnv = (env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f && existsSync(f));
+      const listed = (env['KUBECONFIG'] ?? '').split(delimiter).filter((f) => f !== '');
+      const fromEnv = listed.filter((f) => existsSync(f));
       const homeFile = join(opts.home ?? homedir(), '.kube', 'config');
       const root = opts.inClusterRoot ?? '';
+      if (listed.length > 0 && fromEnv.length === 0) {
+        // A KUBECONFIG naming only missing files is a mistake (a typo, an unmounted volume), not
+        // "no configuration": falling back to ~/.kube/config or the demo would watch the wrong
+        // cluster without a word.
+        throw new ConfigError([
+          `KUBECONFIG: ${listed.length === 1 ? 'file' : 'files'} ${listed.map((f) => `'${f}'`).join(', ')} ${listed.length === 1 ? 'does' : 'do'} not exist (unset KUBECONFIG to use ~/.kube/config)`,
+        ]);
+      }
       if (fromEnv.length > 0) {
         source = fromEnv.join(delimiter);
         kc = loadFiles(fromEnv);

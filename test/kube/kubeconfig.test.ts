@@ -100,6 +100,35 @@ describe('loadKubeConfig', () => {
     ).toBe('https://staging.example:6443');
   });
 
+  it('refuses a KUBECONFIG whose files are all missing, naming them, instead of falling back', () => {
+    const home = mkdtempSync(join(tmpdir(), 'podpulse-home-'));
+    mkdirSync(join(home, '.kube'));
+    writeFileSync(join(home, '.kube', 'config'), 'current-context: x\n');
+    expect(() => loadKubeConfig({ env: { KUBECONFIG: '/tmp/missing.yaml' }, home })).toThrow(
+      new ConfigError([
+        "KUBECONFIG: file '/tmp/missing.yaml' does not exist (unset KUBECONFIG to use ~/.kube/config)",
+      ]),
+    );
+    expect(() =>
+      loadKubeConfig({ env: { KUBECONFIG: '/nope/a:/nope/b' }, home: emptyHome }),
+    ).toThrow(
+      new ConfigError([
+        "KUBECONFIG: files '/nope/a', '/nope/b' do not exist (unset KUBECONFIG to use ~/.kube/config)",
+      ]),
+    );
+  });
+
+  it('names a KUBECONFIG file that exists but cannot be read', () => {
+    expect(() => loadKubeConfig({ env: { KUBECONFIG: dir }, home: emptyHome })).toThrow(
+      `kubeconfig ${dir}: cannot be read`,
+    );
+  });
+
+  it('treats an empty KUBECONFIG as unset', () => {
+    expect(loadKubeConfig({ env: { KUBECONFIG: '' }, home: emptyHome })).toBeNull();
+    expect(loadKubeConfig({ env: { KUBECONFIG: ':' }, home: emptyHome })).toBeNull();
+  });
+
   it('falls back to ~/.kube/config, then in-cluster, then null', () => {
     const home = mkdtempSync(join(tmpdir(), 'podpulse-home-'));
     mkdirSync(join(home, '.kube'));
