@@ -3,14 +3,30 @@
  * or `-o yaml` writes it (several YAML documents separated by `---` are read in order).
  * Pure (no I/O); imported by path, not through status/index.ts, because it pulls in `yaml`.
  */
-import { parseAllDocuments } from 'yaml';
+import { isScalar, parseAllDocuments, type Document } from 'yaml';
 import { PodpulseError, type Result } from '../errors.ts';
 import type { Pod } from './types.ts';
 
-function describe(value: unknown): string {
+type Format = 'JSON' | 'YAML';
+
+/** What a value is, in the words of the format it was read from (a JSON array, a YAML list). */
+function describe(value: unknown, format: Format): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) return format === 'JSON' ? 'an array' : 'a list';
+  if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
+}
+
+/** The word for a list in the format: JSON has arrays, YAML has lists (sequences). */
+function listWord(format: Format): string {
+  return format === 'JSON' ? 'an array' : 'a list';
+}
+
+/** A document with no content at all (after a trailing `---`, or only comments), unlike `null` or `~`. */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  if (c === null) return true;
+  return isScalar(c) && c.tag === undefined && c.range[0] === c.range[1];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -30,13 +46,21 @@ function fail(message: string): Result<Pod[]> {
   return { ok: false, error: new PodpulseError('PP_ERR_INPUT', message) };
 }
 
-/** Parses the text into document values, JSON first when it looks like JSON. */
-function parseDocuments(text: string): Result<unknown[], string> {
+interface Documents {
+  format: Format;
+  values: unknown[];
+}
+
+/**
+ * Parses the text into document values, JSON first when it looks like JSON. Empty documents are
+ * dropped; an explicit `null` (or `~`) is kept, so it can be reported as what it is.
+ */
+function parseDocuments(text: string): Result<Documents, string> {
   const trimmed = text.trimStart();
   let jsonError: string | null = null;
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return { ok: true, value: [JSON.parse(text) as unknown] };
+      return { ok: true, value: { format: 'JSON', values: [JSON.parse(text) as unknown] } };
     } catch (err) {
       jsonError = err instanceof Error ? err.message : String(err);
     }
@@ -54,9 +78,9 @@ function parseDocuments(text: string): Result<unknown[], string> {
               : `not valid JSON: ${jsonError}`,
         };
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
       // an empty document, e.g. after a trailing '---', is no document at all
-      if (value !== null && value !== undefined) values.push(value);
+      if (isEmptyDocument(doc)) continue;
+      values.push(doc.toJS({ maxAliasCount: 1000 }) as unknown);
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -68,15 +92,16 @@ function parseDocuments(text: string): Result<unknown[], string> {
           : `not valid JSON: ${jsonError}`,
     };
   }
-  return { ok: true, value: values };
+  return { ok: true, value: { format: 'YAML', values } };
 }
 
 /**
  * Reads every pod in `text`, in document and item order. `source` names the input in messages
- * (a file name or "stdin"). Fails, naming the problem and where it is, on: empty input, text
- * that is neither JSON nor YAML (including truncated JSON), a document that is not a Pod, PodList
- * or List, a list without `items`, or an item that is not a Pod (`items[3]: kind ConfigMap is
- * not a Pod`). Items of a PodList may omit `kind`, as the API serves them. Nothing else is
+ * (a file name or "stdin"). Fails with one line, naming the problem and where it is, on: empty
+ * input (no document, or only empty ones), text that is neither JSON nor YAML (including truncated
+ * JSON), a document that is not a Pod, PodList or List object (`got null`, `got an array` for
+ * JSON, `got a list` for YAML), `items` that is not a list, or an item that is not a Pod
+ * (`items[3]: kind ConfigMap is not a Pod`). Items of a PodList may omit `kind`, as the API serves them. Nothing else is
  * checked: fields of the wrong type are left to `podView`, which treats them as absent.
  */
 export function readPodDocument(text: string, source: string): Result<Pod[]> {
@@ -89,7 +114,7 @@ export function readPodDocument(text: string, source: string): Result<Pod[]> {
       `${source}: ${parsed.error.startsWith('not valid') ? '' : 'not valid JSON or YAML: '}${parsed.error}`,
     );
   }
-  const documents = parsed.value;
+  const { format, values: documents } = parsed.value;
   if (documents.length === 0) {
     return fail(`${source}: empty input: expected a Pod, PodList or List (JSON or YAML)`);
   }
@@ -98,7 +123,7 @@ export function readPodDocument(text: string, source: string): Result<Pod[]> {
     const doc = documents[d];
     const where = documents.length > 1 ? `${source}: document ${d + 1}` : source;
     if (!isRecord(doc)) {
-      return fail(`${where}: expected a Pod, PodList or List object, got ${describe(doc)}`);
+      return fail(`${where}: expected a Pod, PodList or List object, got ${describe(doc, format)}`);
     }
     const kind = doc.kind;
     if (kind === 'Pod') {
@@ -113,11 +138,12 @@ export function readPodDocument(text: string, source: string): Result<Pod[]> {
     }
     const items = doc.items;
     if (items === undefined || items === null) continue; // an empty list serialises without items
-    if (!Array.isArray(items)) return fail(`${where}: items is ${describe(items)}, not a list`);
+    if (!Array.isArray(items))
+      return fail(`${where}: items is ${describe(items, format)}, not ${listWord(format)}`);
     for (let i = 0; i < items.length; i++) {
       const item: unknown = items[i];
       if (!isRecord(item))
-        return fail(`${where}: items[${i}]: expected a Pod object, got ${describe(item)}`);
+        return fail(`${where}: items[${i}]: expected a Pod object, got ${describe(item, format)}`);
       const itemKind = item.kind;
       if (
         itemKind === 'Pod' ||

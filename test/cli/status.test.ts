@@ -173,7 +173,7 @@ describe('podpulse status: bad input and usage', () => {
       'items not a list',
       ['-f', fx('items-not-a-list.json')],
       1,
-      `podpulse: ${fx('items-not-a-list.json')}: items is a object, not a list\n`,
+      `podpulse: ${fx('items-not-a-list.json')}: items is an object, not an array\n`,
     ],
     [
       'no kind',
@@ -237,5 +237,21 @@ describe('podpulse status: bad input and usage', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.startsWith(stderr)).toBe(true);
     expect(r.stderr.split('\n')).toHaveLength(2); // one line, no stack trace
+  });
+
+  it.each<[string, string, string]>([
+    ['JSON null', 'null\n', 'podpulse: stdin: expected a Pod, PodList or List object, got null\n'],
+    [
+      'a JSON array',
+      '[1,2]\n',
+      'podpulse: stdin: expected a Pod, PodList or List object, got an array\n',
+    ],
+    [
+      'a YAML list',
+      '- a\n- b\n',
+      'podpulse: stdin: expected a Pod, PodList or List object, got a list\n',
+    ],
+  ])('stdin: %s', (_name, stdin, stderr) => {
+    expect(podpulse(['-f', '-'], stdin)).toEqual({ code: 1, stdout: '', stderr });
   });
 });
