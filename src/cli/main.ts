@@ -25,13 +25,27 @@ const commands: Record<
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
-  return `Usage: podpulse <command> [flags]\n\nCommands:\n${lines.join('\n')}\n\nRun 'podpulse <command> --help' for a command's flags.\n`;
+  return (
+    `Usage: podpulse [command] [flags]\n\n` +
+    `Live Kubernetes pod status, exactly as kubectl get pods shows it, streamed as diffs.\n\n` +
+    `Commands:\n${lines.join('\n')}\n\n` +
+    `With no command, podpulse starts the server: 'podpulse' is 'podpulse serve', and\n` +
+    `'podpulse --demo' is 'podpulse serve --demo'.\n\n` +
+    `      --version  print podpulse's version\n` +
+    `  -h, --help     show this help\n\n` +
+    `Run 'podpulse <command> --help' for a command's flags.\n`
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(usage());
+    return 0;
+  }
+  if (first === '--version') {
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default;
+    process.stdout.write(`podpulse ${pkg.version}\n`);
     return 0;
   }
   const name = first === undefined || first.startsWith('-') ? 'serve' : first;

@@ -7,27 +7,35 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../errors.ts';
-import { loadKubeConfig, type LoadedKubeConfig } from '../kube/index.ts';
+import { defaultKnobs, loadKubeConfig, type LoadedKubeConfig } from '../kube/index.ts';
 import { createPodSource } from '../pipeline/index.ts';
 import {
   createPodpulseServer,
   defaultServerOptions,
+  hostnameOf,
   podFeedOf,
   staticToken,
 } from '../server/index.ts';
-import { startSim, type SimCluster } from '../sim/index.ts';
+import { realClock, ScaleDriver, startSim, type SimCluster } from '../sim/index.ts';
+import { seededRandom } from '../sim/random.ts';
+import { configOrExit, Flags, type FlagSpecs } from './flags.ts';
+
+/** Most extra pods `--demo-pods` adds: the simulator holds them all in memory. */
+export const maxDemoPods = 200_000;
 
 export const serveUsage = `Usage: podpulse serve [flags]
+       podpulse [flags]          (serve is the default command)
 
 Watch pods (like kubectl does: --kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster) and serve
 their live kubectl STATUS: HTTP (/api/v1/pods, /healthz, /readyz, /metrics, the dashboard at /)
-and WebSocket (protocol podpulse.v1, docs/protocol.md) on one port. With --demo, or when no
-kubeconfig is found, it starts the built-in simulated cluster with a demo workload.
+and WebSocket (protocol podpulse.v1, docs/protocol.md) on one port. With --demo, or when there is
+no configuration at all (KUBECONFIG unset, no ~/.kube/config, not in a cluster), it starts the
+built-in simulated cluster with a demo workload. A KUBECONFIG naming only missing files is an
+error, as is a missing --kubeconfig.
 
 Flags (environment variable in brackets):
       --listen HOST:PORT       address to serve on; port 0 picks a free one [PODPULSE_LISTEN]
@@ -43,11 +51,17 @@ Flags (environment variable in brackets):
       --demo-time-scale N      demo: run the simulated kubelet N times faster (default 1)
                                [PODPULSE_DEMO_TIME_SCALE]
       --demo-seed N            demo: seed of the simulated workload (default 1)
+      --demo-pods N            demo: add N static Running pods (spread over namespaces
+                               scale-0..scale-19) to see the dashboard at size, e.g. 20000
+                               (default 0, at most ${maxDemoPods}) [PODPULSE_DEMO_PODS]
       --token TOKEN            require "Authorization: Bearer TOKEN" (or ?access_token=) on the
                                API and WebSocket; prefer the environment [PODPULSE_TOKEN]
       --allow-origin ORIGIN    also accept WebSocket upgrades from ORIGIN (same-origin and
                                non-browser clients always pass; * allows any); repeatable
                                [PODPULSE_ALLOW_ORIGIN, comma-separated]
+      --allow-host HOST        without --token, also serve the API and WebSocket under Host HOST
+                               (loopback names and the --listen address always pass; * allows
+                               any); repeatable [PODPULSE_ALLOW_HOST, comma-separated]
       --web-dir DIR            dashboard files served at / (default: src/web/dist) [PODPULSE_WEB_DIR]
       --max-payload BYTES      largest client frame; larger ones close with 1009 (default ${defaultServerOptions.maxPayload})
       --max-subscriptions N    subscriptions per connection (default ${defaultServerOptions.maxSubscriptions})
@@ -56,6 +70,11 @@ Flags (environment variable in brackets):
       --outbox-soft BYTES      per connection: coalesce once the socket holds this much (default ${defaultServerOptions.outboxSoftBytes})
       --outbox-hard BYTES      per connection: close with 1013 past this (default ${defaultServerOptions.outboxHardBytes})
       --heartbeat-ms MS        WebSocket ping interval; silent peers are cut (default ${defaultServerOptions.heartbeatMs})
+      --stale-after DURATION   restart a watch silent this long; the source is 'stale' after
+                               failing this long (e.g. 90s, 2m; a bare number is ms; default
+                               ${defaultKnobs.staleAfterMs / 1000}s) [PODPULSE_STALE_AFTER]
+      --ready-grace DURATION   /readyz stays 200 this long while a synced source reconnects
+                               (default: --stale-after) [PODPULSE_READY_GRACE]
       --log-level LEVEL        fatal, error, warn, info, debug, trace, silent (default info)
                                [PODPULSE_LOG_LEVEL]
   -h, --help                   show this help
@@ -75,8 +94,12 @@ export interface ServeConfig {
   readonly kubeconfigOut: string | null;
   readonly demoTimeScale: number;
   readonly demoSeed: number;
+  /** Demo: extra static Running pods added to the demo workload (0: none). */
+  readonly demoPods: number;
   readonly token: string | null;
   readonly allowOrigins: readonly string[];
+  /** Host names accepted without a token besides loopback and the listen address (`*`: any). */
+  readonly allowHosts: readonly string[];
   readonly webDir: string;
   readonly maxPayload: number;
   readonly maxSubscriptions: number;
@@ -85,159 +108,122 @@ export interface ServeConfig {
   readonly outboxSoftBytes: number;
   readonly outboxHardBytes: number;
   readonly heartbeatMs: number;
+  /** Informer watchdog: a watch silent this long is restarted; failing this long is `stale`. */
+  readonly staleAfterMs: number;
+  /** /readyz stays 200 this long while a synced source reconnects (default: staleAfterMs). */
+  readonly readyGraceMs: number;
   readonly logLevel: string;
   readonly help: boolean;
 }
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const serveFlags: FlagSpecs = {
+  listen: { type: 'string', env: 'PODPULSE_LISTEN' },
+  'port-file': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string', env: 'PODPULSE_CONTEXT' },
+  namespace: { type: 'string', short: 'n', multiple: true, env: 'PODPULSE_NAMESPACES' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  demo: { type: 'boolean', env: 'PODPULSE_DEMO' },
+  'kubeconfig-out': { type: 'string', env: 'PODPULSE_KUBECONFIG_OUT' },
+  'demo-time-scale': { type: 'string', env: 'PODPULSE_DEMO_TIME_SCALE' },
+  'demo-seed': { type: 'string' },
+  'demo-pods': { type: 'string', env: 'PODPULSE_DEMO_PODS' },
+  token: { type: 'string', env: 'PODPULSE_TOKEN' },
+  'allow-origin': { type: 'string', multiple: true, env: 'PODPULSE_ALLOW_ORIGIN' },
+  'allow-host': { type: 'string', multiple: true, env: 'PODPULSE_ALLOW_HOST' },
+  'web-dir': { type: 'string', env: 'PODPULSE_WEB_DIR' },
+  'max-payload': { type: 'string' },
+  'max-subscriptions': { type: 'string' },
+  'replay-depth': { type: 'string' },
+  'snapshot-chunk': { type: 'string' },
+  'outbox-soft': { type: 'string' },
+  'outbox-hard': { type: 'string' },
+  'heartbeat-ms': { type: 'string' },
+  'stale-after': { type: 'string', env: 'PODPULSE_STALE_AFTER' },
+  'ready-grace': { type: 'string', env: 'PODPULSE_READY_GRACE' },
+  'log-level': { type: 'string', env: 'PODPULSE_LOG_LEVEL' },
+  help: { type: 'boolean', short: 'h' },
+};
 
 /**
- * Reads flags and environment into a frozen config. Every problem is collected and thrown at once
- * as a ConfigError.
+ * Reads flags and environment into a frozen config. Every problem (unknown flags, missing and bad
+ * values, conflicts) is collected and thrown at once as a ConfigError.
  */
 export function parseServeConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ServeConfig {
-  const problems: string[] = [];
-  let values: Record<string, string | boolean | string[] | undefined> = {};
-  try {
-    values = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        listen: { type: 'string' },
-        'port-file': { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n', multiple: true },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        demo: { type: 'boolean' },
-        'kubeconfig-out': { type: 'string' },
-        'demo-time-scale': { type: 'string' },
-        'demo-seed': { type: 'string' },
-        token: { type: 'string' },
-        'allow-origin': { type: 'string', multiple: true },
-        'web-dir': { type: 'string' },
-        'max-payload': { type: 'string' },
-        'max-subscriptions': { type: 'string' },
-        'replay-depth': { type: 'string' },
-        'snapshot-chunk': { type: 'string' },
-        'outbox-soft': { type: 'string' },
-        'outbox-hard': { type: 'string' },
-        'heartbeat-ms': { type: 'string' },
-        'log-level': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new ConfigError([
-      `${err instanceof Error ? err.message : String(err)} (see 'podpulse serve --help')`,
-    ]);
-  }
-  const str = (flag: string, envName: string | null): string | null => {
-    const v = values[flag];
-    if (typeof v === 'string') return v;
-    if (envName !== null) {
-      const e = env[envName];
-      if (e !== undefined && e !== '') return e;
-    }
-    return null;
-  };
-  const list = (flag: string, envName: string): string[] => {
-    const v = values[flag];
-    const raw = Array.isArray(v) ? v : (env[envName] ?? '').split(',');
-    return raw
-      .flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-  };
-  const int = (flag: string, envName: string | null, def: number, min: number): number => {
-    const text = str(flag, envName);
-    if (text === null) return def;
-    const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
-      problems.push(
-        `--${flag}${envName === null ? '' : ` (${envName})`}: '${text}' is not an integer >= ${min}`,
-      );
-      return def;
-    }
-    return n;
-  };
-
-  const listen = str('listen', 'PODPULSE_LISTEN') ?? '127.0.0.1:8080';
+  const f = new Flags(argv, serveFlags, env);
+  const listen = f.sourced('listen') ?? { value: '127.0.0.1:8080', from: '--listen' };
   let host = '127.0.0.1';
   let port = 8080;
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen);
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.value);
   if (m === null || Number(m[3]) > 65535) {
-    problems.push(
-      `--listen (PODPULSE_LISTEN): '${listen}' is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080)`,
+    f.problem(
+      `${listen.from}: '${listen.value}' is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080)`,
     );
   } else {
     host = m[1] ?? (m[2] === '' ? '0.0.0.0' : (m[2] ?? '127.0.0.1'));
     port = Number(m[3]);
   }
-  const demoEnv = env['PODPULSE_DEMO'];
-  const demo = values['demo'] === true || demoEnv === '1' || demoEnv === 'true';
-  const kubeconfig = str('kubeconfig', null);
-  const namespaces = list('namespace', 'PODPULSE_NAMESPACES');
-  if (values['all-namespaces'] === true && Array.isArray(values['namespace']))
-    problems.push('-A/--all-namespaces and -n/--namespace cannot be combined');
-  const kubeconfigOut = str('kubeconfig-out', 'PODPULSE_KUBECONFIG_OUT');
-  if (demo && kubeconfig !== null) problems.push('--demo and --kubeconfig cannot be combined');
-  const scaleText = str('demo-time-scale', 'PODPULSE_DEMO_TIME_SCALE');
-  let demoTimeScale = 1;
-  if (scaleText !== null) {
-    demoTimeScale = Number(scaleText);
-    if (!(demoTimeScale > 0 && demoTimeScale <= 1000)) {
-      problems.push(
-        `--demo-time-scale (PODPULSE_DEMO_TIME_SCALE): '${scaleText}' is not a number in (0, 1000]`,
-      );
-      demoTimeScale = 1;
-    }
-  }
-  const logLevel = str('log-level', 'PODPULSE_LOG_LEVEL') ?? 'info';
-  if (!logLevels.includes(logLevel))
-    problems.push(
-      `--log-level (PODPULSE_LOG_LEVEL): '${logLevel}' is not one of ${logLevels.join(', ')}`,
-    );
-  const token = str('token', 'PODPULSE_TOKEN');
-  if (token !== null && token.length < 8)
-    problems.push('--token (PODPULSE_TOKEN): must be at least 8 characters');
-  const outboxSoftBytes = int('outbox-soft', null, defaultServerOptions.outboxSoftBytes, 1024);
-  const outboxHardBytes = int('outbox-hard', null, defaultServerOptions.outboxHardBytes, 1024);
+  const demo = f.bool('demo');
+  const kubeconfig = f.string('kubeconfig');
+  const namespaces = f.list('namespace');
+  if (f.given('all-namespaces') && f.given('namespace'))
+    f.problem('-A/--all-namespaces and -n/--namespace cannot be combined');
+  if (demo && kubeconfig !== null) f.problem('--demo and --kubeconfig cannot be combined');
+  const demoPods = f.int('demo-pods', 0, 0);
+  if (demoPods > maxDemoPods) f.problem(`--demo-pods: at most ${maxDemoPods}, got ${demoPods}`);
+  if (demoPods > 0 && kubeconfig !== null)
+    f.problem('--demo-pods and --kubeconfig cannot be combined (demo pods need the demo cluster)');
+  const logLevel = f.oneOf('log-level', logLevels, 'info');
+  const token = f.sourced('token');
+  if (token !== null && token.value.length < 8)
+    f.problem(`${token.from}: must be at least 8 characters`);
+  const allowHosts = f.list('allow-host');
+  for (const h of allowHosts)
+    if (h !== '*' && hostnameOf(h) === null)
+      f.problem(`--allow-host: '${h}' is not a host name or address`);
+  const outboxSoftBytes = f.int('outbox-soft', defaultServerOptions.outboxSoftBytes, 1024);
+  const outboxHardBytes = f.int('outbox-hard', defaultServerOptions.outboxHardBytes, 1024);
   if (outboxHardBytes <= outboxSoftBytes)
-    problems.push(
+    f.problem(
       `--outbox-hard (${outboxHardBytes}) must be larger than --outbox-soft (${outboxSoftBytes})`,
     );
+  const staleAfterMs = f.durationMs('stale-after', defaultKnobs.staleAfterMs, 1000);
 
   const config: ServeConfig = {
     host,
     port,
-    portFile: str('port-file', null),
+    portFile: f.string('port-file'),
     kubeconfig,
-    context: str('context', 'PODPULSE_CONTEXT'),
+    context: f.string('context'),
     namespaces,
     demo,
-    kubeconfigOut,
-    demoTimeScale,
-    demoSeed: int('demo-seed', null, 1, 0),
-    token,
-    allowOrigins: list('allow-origin', 'PODPULSE_ALLOW_ORIGIN'),
-    webDir:
-      str('web-dir', 'PODPULSE_WEB_DIR') ?? fileURLToPath(new URL('../web/dist/', import.meta.url)),
-    maxPayload: int('max-payload', null, defaultServerOptions.maxPayload, 256),
-    maxSubscriptions: int('max-subscriptions', null, defaultServerOptions.maxSubscriptions, 1),
-    replayDepth: int('replay-depth', null, defaultServerOptions.replayDepth, 1),
-    snapshotChunk: int('snapshot-chunk', null, defaultServerOptions.snapshotChunk, 1),
+    kubeconfigOut: f.string('kubeconfig-out'),
+    demoTimeScale: f.number('demo-time-scale', 1, 0, 1000),
+    demoSeed: f.int('demo-seed', 1, 0),
+    demoPods,
+    token: token?.value ?? null,
+    allowOrigins: f.list('allow-origin'),
+    allowHosts,
+    webDir: f.string('web-dir') ?? fileURLToPath(new URL('../web/dist/', import.meta.url)),
+    maxPayload: f.int('max-payload', defaultServerOptions.maxPayload, 256),
+    maxSubscriptions: f.int('max-subscriptions', defaultServerOptions.maxSubscriptions, 1),
+    replayDepth: f.int('replay-depth', defaultServerOptions.replayDepth, 1),
+    snapshotChunk: f.int('snapshot-chunk', defaultServerOptions.snapshotChunk, 1),
     outboxSoftBytes,
     outboxHardBytes,
-    heartbeatMs: int('heartbeat-ms', null, defaultServerOptions.heartbeatMs, 0),
+    heartbeatMs: f.int('heartbeat-ms', defaultServerOptions.heartbeatMs, 0),
+    staleAfterMs,
+    // The grace a reconnecting source stays ready for matches the informer's staleness limit.
+    readyGraceMs: f.durationMs('ready-grace', staleAfterMs, 0),
     logLevel,
-    help: values['help'] === true,
+    help: f.bool('help'),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+  f.done();
   return Object.freeze(config);
 }
 
@@ -255,21 +241,24 @@ function makeLogger(level: string): Logger {
   return pino(opts);
 }
 
+/**
+ * `--demo-pods`: adds `n` static Running pods (namespaces scale-0…scale-19, names scale-<i>) to
+ * the demo cluster with the simulator's scale driver, so the dashboard can be seen at size. The
+ * kubelet leaves them alone; the demo workload keeps running beside them.
+ */
+function addDemoPods(sim: SimCluster, n: number, seed: number): void {
+  const driver = new ScaleDriver({
+    store: sim.store,
+    clock: realClock,
+    random: seededRandom(seed),
+    nodes: 3,
+  });
+  driver.populate(n);
+}
+
 export async function run(argv: string[]): Promise<number> {
-  let config: ServeConfig;
-  try {
-    config = parseServeConfig(argv, process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`podpulse serve: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-  if (config.help) {
-    process.stdout.write(serveUsage);
-    return 0;
-  }
+  const config = configOrExit('serve', serveUsage, () => parseServeConfig(argv, process.env));
+  if (typeof config === 'number') return config;
   const log = makeLogger(config.logLevel);
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async (): Promise<void> => {
@@ -291,6 +280,10 @@ export async function run(argv: string[]): Promise<number> {
         env: process.env,
       });
     }
+    if (loaded !== null && config.demoPods > 0)
+      throw new ConfigError([
+        `--demo-pods: needs the demo cluster, but a kubeconfig was found (${loaded.source}); add --demo`,
+      ]);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`podpulse serve: ${err.message}\n`);
@@ -314,6 +307,7 @@ export async function run(argv: string[]): Promise<number> {
       });
       const theSim = sim;
       cleanups.push(() => theSim.close());
+      if (config.demoPods > 0) addDemoPods(sim, config.demoPods, config.demoSeed);
       const dir = mkdtempSync(join(tmpdir(), 'podpulse-demo-'));
       cleanups.push(() => {
         rmSync(dir, { recursive: true, force: true });
@@ -331,6 +325,7 @@ export async function run(argv: string[]): Promise<number> {
           simulator: sim.url,
           kubeconfigOut: config.kubeconfigOut,
           timeScale: config.demoTimeScale,
+          ...(config.demoPods > 0 ? { extraPods: config.demoPods } : {}),
         },
         config.kubeconfigOut === null
           ? 'demo mode: watching the built-in simulated cluster with a demo workload'
@@ -352,6 +347,7 @@ export async function run(argv: string[]): Promise<number> {
       kubeConfig: loaded.kubeConfig,
       ...(config.namespaces.length > 0 ? { namespaces: config.namespaces } : {}),
       logger: log.child({ component: 'pipeline' }),
+      knobs: { staleAfterMs: config.staleAfterMs },
     });
     cleanups.push(() => {
       source.close();
@@ -362,6 +358,8 @@ export async function run(argv: string[]): Promise<number> {
       version: pkg.version,
       ...(config.token === null ? {} : { authenticate: staticToken(config.token) }),
       allowOrigins: config.allowOrigins,
+      allowHosts: config.allowHosts,
+      readyGraceMs: config.readyGraceMs,
       maxPayload: config.maxPayload,
       maxSubscriptions: config.maxSubscriptions,
       replayDepth: config.replayDepth,
