@@ -14,6 +14,7 @@ import { Outbox, type Recipient } from './outbox.ts';
 import type { ReplayBuffer } from './replay-buffer.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { SubscriptionIndex } from './subscription-index.ts';
+import type { Corkable, SocketHold, WriteCoalescer } from './write-coalescer.ts';
 
 /** What a connection needs from the hub that owns it. */
 export interface ConnectionContext {
@@ -31,6 +32,8 @@ export interface ConnectionContext {
   snapshot(): { views: Iterable<PodView>; seq: number };
   readonly metrics: ServerMetrics;
   readonly log: Logger;
+  /** Coalesces each round's socket writes; null: every frame is its own write. */
+  readonly writes: WriteCoalescer | null;
 }
 
 let subscriptionOrder = 0;
@@ -62,6 +65,8 @@ export class Connection {
   readonly #subs = new Map<string, Subscription>();
   readonly #outbox: Outbox;
   readonly #log: Logger;
+  /** This connection's hold on its socket while a round's frames are written; null: no corking. */
+  readonly #hold: SocketHold | null;
   /** Heartbeat: set when a pong arrives, cleared when a ping is sent. */
   alive = true;
   #closed = false;
@@ -69,10 +74,17 @@ export class Connection {
   readonly #recipients: Subscription[] = [];
   readonly #ops: ChangeType[] = [];
 
-  constructor(ws: WebSocket, ctx: ConnectionContext, log: Logger) {
+  /**
+   * @param socket the socket under `ws` (the one the upgrade handed to `handleUpgrade`), corked
+   *   per round when `ctx.writes` is set; absent: frames are written one by one.
+   */
+  constructor(ws: WebSocket, ctx: ConnectionContext, log: Logger, socket?: Corkable) {
     this.#ws = ws;
     this.#ctx = ctx;
     this.#log = log;
+    const writes = ctx.writes;
+    const hold = writes !== null && socket !== undefined ? writes.holdFor(socket) : null;
+    this.#hold = hold;
     this.#outbox = new Outbox(ws, {
       epoch: ctx.epoch,
       lastSeq: () => ctx.lastDispatchedSeq(),
@@ -81,12 +93,19 @@ export class Connection {
       onOverflow: () => {
         this.#overflow();
       },
-      onSent: (time) => {
-        ctx.metrics.sendLatency.observe(Math.max(0, Date.now() - time) / 1000);
-      },
+      // Held writes leave when the round ends: the coalescer observes the latency then.
+      onSent:
+        hold !== null && writes !== null
+          ? (time) => {
+              writes.sent(time);
+            }
+          : (time) => {
+              ctx.metrics.sendLatency.observe(Math.max(0, Date.now() - time) / 1000);
+            },
       onCoalesced: () => {
         ctx.metrics.coalesced.inc();
       },
+      hold,
     });
   }
 
@@ -346,10 +365,13 @@ export class Connection {
     } catch {
       this.#ws.terminate();
     }
+    // Let the close frame (and anything held before it) leave now; never leave the socket corked.
+    this.#hold?.release();
   }
 
   /** Marks the connection gone (socket already closed). Idempotent. */
   detach(): void {
+    this.#hold?.release();
     if (this.#closed) return;
     this.#closed = true;
     this.#outbox.close();

@@ -14,6 +14,7 @@ import type { PodFeed } from './feed.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { ReplayBuffer } from './replay-buffer.ts';
 import { SubscriptionIndex } from './subscription-index.ts';
+import { WriteCoalescer } from './write-coalescer.ts';
 
 export interface HubOptions {
   feed: PodFeed;
@@ -31,6 +32,11 @@ export interface HubOptions {
   readyGraceMs: number;
   /** Clock for readiness; default `Date.now`. */
   now?: () => number;
+  /**
+   * Cork each connection's socket for one round of writes (see `WriteCoalescer`); default true.
+   * False writes every frame on its own (one syscall each): for A/B measurements.
+   */
+  coalesceWrites?: boolean;
 }
 
 /** Whether the server should receive traffic, and why not. */
@@ -49,6 +55,7 @@ export class Hub implements ConnectionContext {
   readonly replay: ReplayBuffer;
   readonly metrics: ServerMetrics;
   readonly log: Logger;
+  readonly writes: WriteCoalescer | null;
   readonly connections = new Set<Connection>();
   readonly subscriptions = new SubscriptionIndex<Subscription>();
   readonly #feed: PodFeed;
@@ -80,6 +87,13 @@ export class Hub implements ConnectionContext {
     this.#now = opts.now ?? Date.now;
     this.#readyGraceMs = opts.readyGraceMs;
     this.#lastSeq = opts.feed.lastSeq;
+    const latency = opts.metrics.sendLatency;
+    this.writes =
+      opts.coalesceWrites === false
+        ? null
+        : new WriteCoalescer((time, now) => {
+            latency.observe(Math.max(0, now - time) / 1000);
+          });
     const changes = opts.feed.changes$.subscribe({
       next: (change) => {
         if (change.seq <= this.#lastSeq) return;

@@ -40,6 +40,11 @@ export interface OutboxOptions {
   onSent?: (changeTime: number) => void;
   /** Called per change folded into a pending one. */
   onCoalesced?: () => void;
+  /**
+   * Called before every write to the sink: lets the owner cork the socket for the current round
+   * (see `WriteCoalescer`), so the frames of one round leave in one syscall. Must not throw.
+   */
+  hold?: { hold(): void } | null;
 }
 
 interface FrameItem {
@@ -104,10 +109,12 @@ export class Outbox {
   #queuedBytes = 0;
   #closed = false;
   #inflight = 0;
+  readonly #hold: { hold(): void } | null;
 
   constructor(sink: Sink, opts: OutboxOptions) {
     this.#sink = sink;
     this.#opts = opts;
+    this.#hold = opts.hold ?? null;
   }
 
   /** Bytes waiting in the queue (not yet handed to the socket). */
@@ -160,7 +167,8 @@ export class Outbox {
     if (this.#closed || recipients.length === 0) return;
     const encoded = frames.encoded;
     const uid = encoded.change.view.uid;
-    const existing = this.#pending.get(uid);
+    // Nothing pending (the usual case, a connection that keeps up): skip the lookup.
+    const existing = this.#pending.size === 0 ? undefined : this.#pending.get(uid);
     if (existing !== undefined) {
       this.#fold(existing, frames, recipients, ops);
       this.#checkHard();
@@ -239,6 +247,7 @@ export class Outbox {
   }
 
   #write(data: string | Buffer): void {
+    this.#hold?.hold();
     this.#inflight++;
     this.#sink.send(data, textFrame, this.#onWritten);
   }
@@ -335,6 +344,8 @@ export class Outbox {
       const cursorSeq = next !== undefined ? next.firstSeq - 1 : this.#opts.lastSeq();
       this.#writeChange(item.latest, item.previous, item.ops, null, cursorSeq);
     }
+    // Called once per write completion: allocate nothing unless the queue was consumed.
+    if (this.#head === 0) return;
     if (this.#head >= this.#queue.length) {
       this.#queue = [];
       this.#head = 0;

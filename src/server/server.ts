@@ -58,6 +58,12 @@ export interface ServerOptions {
   readyGraceMs?: number;
   /** Clock for readiness and `/api/v1/pods` ages; default `Date.now`. */
   now?: () => number;
+  /**
+   * Write all the frames a connection gets in one round (one informer batch, one macrotask) with
+   * one syscall by corking its socket (default true). False: one write per frame, as before;
+   * kept for A/B benchmarks (bench/fanout-write.ts).
+   */
+  coalesceWrites?: boolean;
 }
 
 export const defaultServerOptions = Object.freeze({
@@ -124,6 +130,7 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
     log,
     readyGraceMs: o.readyGraceMs,
     now,
+    coalesceWrites: options.coalesceWrites ?? true,
   });
   hub = theHub;
 
@@ -177,13 +184,19 @@ export function createPodpulseServer(options: ServerOptions): PodpulseServer {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      onConnection(ws, auth.principal, req);
+      onConnection(ws, auth.principal, req, socket);
     });
   });
 
-  function onConnection(ws: WebSocket, principal: string, req: IncomingMessage): void {
+  function onConnection(
+    ws: WebSocket,
+    principal: string,
+    req: IncomingMessage,
+    socket: Duplex,
+  ): void {
     const connLog = log.child({ peer: req.socket.remoteAddress, principal });
-    const conn = new Connection(ws, theHub, connLog);
+    // `socket` is the one `ws` writes to (handleUpgrade adopts it): corking it holds ws's frames.
+    const conn = new Connection(ws, theHub, connLog, socket);
     sockets.set(ws, conn);
     theHub.connections.add(conn);
     connLog.debug('connection opened');
