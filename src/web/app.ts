@@ -6,14 +6,19 @@
  * Transport-free: `main.ts` feeds it snapshots, changes and connection states from the client
  * library, and resubscribes when `onSubscriptionChange` fires.
  */
-import { parseLabelSelector } from '../protocol/index.ts';
+import { compileFilter, parseLabelSelector } from '../protocol/index.ts';
 import type { PodChange, PodView } from '../status/types.ts';
 import type { ConnectionState } from './connection.ts';
 import { byId, inputById, setText } from './dom.ts';
 import { FeedView, renderCounts, renderDetails, renderWorkloads } from './panels.ts';
 import { PodStore } from './pod-store.ts';
 import { PodTable } from './pod-table.ts';
-import { TransitionFeed, transitionOf, transitionSentence } from './transitions.ts';
+import {
+  TransitionFeed,
+  transitionInView,
+  transitionOf,
+  transitionSentence,
+} from './transitions.ts';
 import {
   formatViewState,
   parseViewState,
@@ -260,11 +265,10 @@ export class App {
       history.pushState(null, '', url);
     }
     if (!sameSubscription(prev, next)) {
-      this.feed.clear();
+      this.#keepFeedFor(next);
       this.#flashes.clear();
       this.#unannounced = 0;
       setText(byId('announce'), '');
-      this.#pending = [];
       this.store.clear();
       this.#countsVersion = -1;
       this.#onSubscriptionChange(next);
@@ -272,6 +276,32 @@ export class App {
     this.#applyDisplayState();
     this.#renderedVersion = -1;
     this.invalidate();
+  }
+
+  /**
+   * A new subscription keeps the feed's history, filtered to the new view: the transitions the
+   * page saw (including those queued for this frame) that the new filter would have delivered.
+   * Transitions outside the old filter were never received, so an empty feed says "since the
+   * filter changed", not "since the page opened".
+   */
+  #keepFeedFor(next: ViewState): void {
+    for (const c of this.#pending) {
+      const t = transitionOf(c);
+      if (t !== null) this.feed.push(t);
+    }
+    this.#pending = [];
+    const filter = compileFilter({
+      namespaces: next.namespaces,
+      labelSelector: next.labelSelector,
+      status: next.statuses,
+    });
+    if (filter.ok) {
+      const f = filter.value;
+      this.feed.retain((t) => transitionInView(t, f));
+    } else {
+      this.feed.clear();
+    }
+    byId('feed').dataset['since'] = 'filter';
   }
 
   #applyDisplayState(): void {

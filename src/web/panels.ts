@@ -92,6 +92,7 @@ export class FeedView {
   readonly #limit: number;
   #lastSeq = -1;
   #version = -1;
+  #generation = -1;
 
   constructor(el: HTMLElement, onPick: (ref: string) => void, limit = 60) {
     this.#el = el;
@@ -104,7 +105,8 @@ export class FeedView {
     this.#version = feed.version;
     const items = feed.items();
     const first = items[0];
-    if (first === undefined || first.seq < this.#lastSeq) {
+    if (first === undefined || first.seq < this.#lastSeq || feed.generation !== this.#generation) {
+      this.#generation = feed.generation;
       this.#el.replaceChildren();
       this.#lastSeq = -1;
     }

@@ -7,6 +7,7 @@
  * plus one array splice for ADDED and DELETED. A snapshot rebuilds in O(n log n).
  */
 import type { Owner, PodChange, PodView } from '../status/types.ts';
+import { ColumnWidths } from './column-widths.ts';
 
 /** One workload (controller owner) and its pods' STATUS counts. */
 export interface WorkloadGroup {
@@ -41,6 +42,8 @@ export class PodStore {
   #counts = new Map<string, number>();
   #groups = new Map<string, WorkloadGroup>();
   #version = 0;
+  /** The widest value of each grid column: grows with every view applied, reset by `replace`. */
+  readonly widths = new ColumnWidths();
 
   /** Number of pods held. */
   get size(): number {
@@ -94,7 +97,9 @@ export class PodStore {
     this.#byUid.clear();
     this.#counts.clear();
     this.#groups.clear();
+    this.widths.reset();
     for (const v of views) {
+      this.widths.observe(v);
       const old = this.#byUid.get(v.uid);
       if (old !== undefined) this.#account(old, -1);
       this.#byUid.set(v.uid, v);
@@ -126,6 +131,7 @@ export class PodStore {
       this.#version++;
       return;
     }
+    this.widths.observe(next);
     if (old !== undefined) {
       this.#account(old, -1);
       this.#byUid.set(next.uid, next);

@@ -8,13 +8,16 @@ import { podRow } from '../status/index.ts';
 import type { PodView } from '../status/types.ts';
 import { h, setText } from './dom.ts';
 import type { PodStore } from './pod-store.ts';
+import { columns, fitColumns } from './column-widths.ts';
 import { statusClass } from './status-class.ts';
 import { scrollToRow, visibleRange } from './virtual-range.ts';
 
 export const rowHeight = 28;
 const overscan = 8;
 const flashMs = 1600;
-const columns = ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'] as const;
+/** Space between columns and the row's padding on both sides, in ch (as in styles.css). */
+const gapCh = 2;
+const paddingCh = 3;
 
 interface RowSlot {
   el: HTMLDivElement;
@@ -25,6 +28,14 @@ interface RowSlot {
   flashParity: boolean;
 }
 
+/** Sets a cell's text and tooltip (the full text, for a cell narrowed to an ellipsis). */
+function setTitled(cell: HTMLSpanElement, text: string): void {
+  if (cell.textContent !== text) {
+    cell.textContent = text;
+    cell.title = text;
+  }
+}
+
 export class PodTable {
   readonly #grid: HTMLElement;
   readonly #body: HTMLDivElement;
@@ -32,9 +43,12 @@ export class PodTable {
   readonly #onOpen: (view: PodView) => void;
   readonly #invalidate: () => void;
   readonly #pool: RowSlot[] = [];
+  readonly #probe: HTMLSpanElement;
   #active = -1;
   #selectedUid: string | null = null;
   #height = -1;
+  #wide = false;
+  #fitKey = '';
 
   /**
    * `grid` is an empty element; the table fills it. `onOpen` runs on click, Enter or Space;
@@ -58,7 +72,9 @@ export class PodTable {
       header.append(h('span', { role: 'columnheader', class: `c-${c.toLowerCase()}` }, c));
     }
     this.#body = h('div', { class: 'body', role: 'rowgroup' });
-    grid.append(header, this.#body);
+    // Measures one character of the grid's font, to turn the grid's width into columns of text.
+    this.#probe = h('span', { class: 'probe', 'aria-hidden': 'true' }, '0000000000');
+    grid.append(header, this.#body, this.#probe);
     this.#body.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
       if (row === null) return;
@@ -85,6 +101,7 @@ export class PodTable {
   }
 
   set wide(on: boolean) {
+    this.#wide = on;
     this.#grid.classList.toggle('wide', on);
   }
 
@@ -100,6 +117,7 @@ export class PodTable {
       this.#height = n;
       this.#body.style.height = `${n * rowHeight}px`;
     }
+    this.#fit();
     if (this.#active >= n) this.#active = n - 1;
     // Focused before the rows arrived (or after they were replaced): land on the first in view.
     if (this.#active < 0 && n > 0 && document.activeElement === this.#grid) {
@@ -127,6 +145,23 @@ export class PodTable {
     } else {
       this.#grid.removeAttribute('aria-activedescendant');
     }
+  }
+
+  /**
+   * Sizes the columns to their widest values (see `fitColumns`) when those, the grid's width or
+   * wide mode changed: one string compare per frame otherwise.
+   */
+  #fit(): void {
+    const width = this.#grid.clientWidth;
+    const widths = this.#store.widths;
+    const key = `${widths.version} ${width} ${this.#wide}`;
+    if (key === this.#fitKey || width === 0) return;
+    this.#fitKey = key;
+    const chPx = this.#probe.getBoundingClientRect().width / 10 || 7.5;
+    const fit = fitColumns(widths.lengths, this.#wide, width / chPx, gapCh, paddingCh);
+    const cols = fit.widths.filter((w) => w > 0).map((w) => `${w}ch`);
+    this.#grid.style.setProperty('--cols', cols.join(' '));
+    this.#grid.style.setProperty('--minw', `${fit.total}ch`);
   }
 
   #slot(i: number): RowSlot {
@@ -164,12 +199,8 @@ export class PodTable {
 
     const row = podRow(view, now);
     const c = s.cells;
-    setText(c[0] as HTMLSpanElement, row.namespace);
-    const name = c[1] as HTMLSpanElement;
-    if (name.textContent !== row.name) {
-      name.textContent = row.name;
-      name.title = row.name;
-    }
+    setTitled(c[0] as HTMLSpanElement, row.namespace);
+    setTitled(c[1] as HTMLSpanElement, row.name);
     setText(c[2] as HTMLSpanElement, row.ready);
     const status = c[3] as HTMLSpanElement;
     setText(status, row.status);
@@ -177,8 +208,8 @@ export class PodTable {
     if (status.className !== cls) status.className = cls;
     setText(c[4] as HTMLSpanElement, row.restarts);
     setText(c[5] as HTMLSpanElement, row.age);
-    setText(c[6] as HTMLSpanElement, row.ip);
-    setText(c[7] as HTMLSpanElement, row.node);
+    setTitled(c[6] as HTMLSpanElement, row.ip);
+    setTitled(c[7] as HTMLSpanElement, row.node);
 
     // A new transition restarts the flash by switching between two identical animations
     // (changing animation-name restarts it without a forced reflow); a negative delay keeps a

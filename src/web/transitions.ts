@@ -1,6 +1,7 @@
 /**
  * The transitions feed: which changes are worth a line, and what the line says. Pure, DOM-free.
  */
+import { filterAccepts, type PodFilter } from '../protocol/filter.ts';
 import type { ContainerView, PodChange, PodView } from '../status/types.ts';
 
 export interface Transition {
@@ -16,6 +17,10 @@ export interface Transition {
   to: string;
   deleted: boolean;
   restarts: number;
+  /** The pod's labels after the change (shared with the view, never mutated). */
+  labels: Readonly<Record<string, string>>;
+  /** Its labels before the change: the same object unless the change altered them. */
+  labelsBefore: Readonly<Record<string, string>>;
   /** The container that explains the status, e.g. `app: CrashLoopBackOff (exit 1): back-off 20s…`. */
   detail: string | null;
 }
@@ -67,8 +72,22 @@ export function transitionOf(change: PodChange): Transition | null {
     to: v.status,
     deleted: change.type === 'DELETED' && !statusChanged,
     restarts: v.restarts,
+    labels: v.labels,
+    labelsBefore: change.previous.labels ?? v.labels,
     detail: c === null ? null : containerDetail(c),
   };
+}
+
+/**
+ * Whether a transition belongs in a view with filter `f`: the pod was inside the filter before
+ * the change or is inside after it, as the server decides which changes a subscription gets
+ * (`opForFilter`). So a feed kept across a filter change shows what the new subscription would
+ * have been sent, of what the page saw.
+ */
+export function transitionInView(t: Transition, f: PodFilter): boolean {
+  if (f.all) return true;
+  if (filterAccepts(f, t.namespace, t.labels, t.to)) return true;
+  return t.from !== null && filterAccepts(f, t.namespace, t.labelsBefore, t.from);
 }
 
 /** A sentence for screen readers (the aria-live region). */
@@ -84,13 +103,21 @@ export class TransitionFeed {
   readonly #limit: number;
   #items: Transition[] = [];
   #version = 0;
+  #generation = 0;
 
   constructor(limit = 200) {
     this.#limit = limit;
   }
 
+  /** Increases on every change of the list. */
   get version(): number {
     return this.#version;
+  }
+
+  /** Increases when entries are removed other than by the bound (`clear`, `retain`): a view of
+   * the list must then be rebuilt, not just prepended to. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** Newest first; at most `limit` entries. */
@@ -107,5 +134,15 @@ export class TransitionFeed {
   clear(): void {
     this.#items = [];
     this.#version++;
+    this.#generation++;
+  }
+
+  /** Keeps only the entries `keep` accepts, in order; O(n) for at most `limit` entries. */
+  retain(keep: (t: Transition) => boolean): void {
+    const kept = this.#items.filter(keep);
+    if (kept.length === this.#items.length) return;
+    this.#items = kept;
+    this.#version++;
+    this.#generation++;
   }
 }

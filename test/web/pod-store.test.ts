@@ -102,4 +102,14 @@ describe('PodStore', () => {
       { seed: 7, numRuns: 200 },
     );
   });
+
+  it('column widths follow what was applied and restart with each snapshot', () => {
+    const s = new PodStore();
+    s.replace([view({ name: 'a-rather-long-name' })]);
+    expect(s.widths.lengths[1]).toBe(18);
+    s.apply(change('ADDED', view({ name: 'an-even-longer-pod-name' })));
+    expect(s.widths.lengths[1]).toBe(23);
+    s.replace([view({ name: 'short' })]);
+    expect(s.widths.lengths[1]).toBe('short'.length);
+  });
 });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { compileFilter, type FilterSpec, type PodFilter } from '../../src/protocol/index.ts';
 import {
   containerDetail,
   explainingContainer,
   TransitionFeed,
+  transitionInView,
   transitionOf,
   transitionSentence,
+  type Transition,
 } from '../../src/web/transitions.ts';
 import { change, container, view } from './builders.ts';
 
@@ -109,5 +112,91 @@ describe('TransitionFeed', () => {
     expect(feed.items().map((t) => t.name)).toEqual(['c', 'b']);
     feed.clear();
     expect(feed.items()).toEqual([]);
+  });
+});
+
+function filter(spec: FilterSpec): PodFilter {
+  const f = compileFilter(spec);
+  if (!f.ok) throw new Error(f.error.message);
+  return f.value;
+}
+
+function transition(...args: Parameters<typeof change>): Transition {
+  const t = transitionOf(change(...args));
+  if (t === null) throw new Error('not a transition');
+  return t;
+}
+
+describe('transitionInView: a feed kept across a filter change', () => {
+  const prodCrash = transition(
+    'MODIFIED',
+    view({ name: 'api', namespace: 'prod', status: 'CrashLoopBackOff', labels: { app: 'api' } }),
+    { status: 'Running' },
+  );
+  const relabelled = transition(
+    'MODIFIED',
+    view({ name: 'web', status: 'Error', labels: { app: 'web2' } }),
+    { status: 'Running', labels: { app: 'web' } },
+  );
+  const added = transition('ADDED', view({ name: 'job', status: 'Pending' }));
+  const deleted = transition('DELETED', view({ name: 'old', status: 'Terminating' }));
+  it.each<[string, Transition, FilterSpec, boolean]>([
+    ['no filter keeps everything', prodCrash, {}, true],
+    ['its namespace', prodCrash, { namespaces: ['prod', 'dev'] }, true],
+    ['another namespace', prodCrash, { namespaces: ['dev'] }, false],
+    ['matching labels', prodCrash, { labelSelector: 'app=api' }, true],
+    ['other labels', prodCrash, { labelSelector: 'app!=api' }, false],
+    ['the STATUS it went to', prodCrash, { status: ['CrashLoopBackOff'] }, true],
+    ['the STATUS it left (left the filter)', prodCrash, { status: ['Running'] }, true],
+    ['neither STATUS', prodCrash, { status: ['Pending'] }, false],
+    [
+      'labels before the change, with the STATUS before',
+      relabelled,
+      { labelSelector: 'app=web', status: ['Running'] },
+      true,
+    ],
+    [
+      'labels after the change, with the STATUS after',
+      relabelled,
+      { labelSelector: 'app=web2', status: ['Error'] },
+      true,
+    ],
+    [
+      'old labels with the new STATUS: never both at once',
+      relabelled,
+      { labelSelector: 'app=web', status: ['Error'] },
+      false,
+    ],
+    ['an addition: its STATUS', added, { status: ['Pending'] }, true],
+    ['an addition: no STATUS before', added, { status: ['Running'] }, false],
+    ['a deletion: its last STATUS', deleted, { status: ['Terminating'] }, true],
+    ['a deletion elsewhere', deleted, { namespaces: ['prod'] }, false],
+  ])('%s', (_name, t, spec, kept) => {
+    expect(transitionInView(t, filter(spec))).toBe(kept);
+  });
+});
+
+describe('TransitionFeed.retain', () => {
+  it('keeps matching entries in order and marks a new generation', () => {
+    const feed = new TransitionFeed(10);
+    for (const [name, namespace] of [
+      ['a', 'prod'],
+      ['b', 'dev'],
+      ['c', 'prod'],
+    ] as const) {
+      feed.push(transition('ADDED', view({ name, namespace })));
+    }
+    const { version, generation } = feed;
+    feed.retain((t) => transitionInView(t, filter({ namespaces: ['prod'] })));
+    expect(feed.items().map((t) => t.name)).toEqual(['c', 'a']);
+    expect(feed.version).toBeGreaterThan(version);
+    expect(feed.generation).toBeGreaterThan(generation);
+  });
+  it('changes nothing when everything is kept', () => {
+    const feed = new TransitionFeed(10);
+    feed.push(transition('ADDED', view({ name: 'a' })));
+    const { version, generation } = feed;
+    feed.retain(() => true);
+    expect([feed.version, feed.generation, feed.items().length]).toEqual([version, generation, 1]);
   });
 });
