@@ -21,7 +21,7 @@ export interface FlagSpec {
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
-/** A value and where it came from: `--name` or the environment variable. */
+/** A value and where it came from: the flag as spelled (`--name`, `-n`) or the environment variable. */
 export interface Sourced {
   readonly value: string;
   readonly from: string;
@@ -50,6 +50,8 @@ export class Flags {
   readonly #specs: FlagSpecs;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #values = new Map<string, string[]>();
+  /** How each given flag was spelled last (`-o` or `--output`), for messages. */
+  readonly #spelled = new Map<string, string>();
   readonly #booleans = new Set<string>();
 
   constructor(
@@ -123,6 +125,7 @@ export class Flags {
       this.problems.push(`${shown}: expected a value`);
       return;
     }
+    this.#spelled.set(name, shown);
     const list = this.#values.get(name);
     if (list === undefined || spec.multiple !== true) this.#values.set(name, [value]);
     else list.push(value);
@@ -149,7 +152,7 @@ export class Flags {
   /** The flag's (last) value, else a non-empty environment variable, else null. */
   sourced(name: string): Sourced | null {
     const v = this.#values.get(name)?.at(-1);
-    if (v !== undefined) return { value: v, from: `--${name}` };
+    if (v !== undefined) return { value: v, from: this.#spelled.get(name) ?? `--${name}` };
     const envName = this.#specs[name]?.env;
     const e = envName === undefined ? undefined : this.#env[envName];
     if (envName !== undefined && e !== undefined && e !== '') return { value: e, from: envName };

@@ -6,15 +6,15 @@
  * Exit codes: 0 stopped by SIGINT/SIGTERM; 1 runtime failure; 2 bad usage (flags, selector);
  * 3 the server or cluster could not be reached at start.
  */
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { PodpulseClient, type PodEvent } from '../client/index.ts';
-import { ConfigError, PodpulseError } from '../errors.ts';
+import { PodpulseError } from '../errors.ts';
 import { loadKubeConfig, type LoadedKubeConfig } from '../kube/index.ts';
 import { createPodSource } from '../pipeline/index.ts';
 import { compileFilter, opForFilter, type PodFilter } from '../protocol/filter.ts';
 import { podRow } from '../status/index.ts';
 import type { ChangedFields, ChangeType, PodView } from '../status/types.ts';
+import { configOrExit, Flags, type FlagSpecs } from './flags.ts';
 
 export const tailUsage = `Usage: podpulse tail [--server URL] [-n NS ... | -A] [-l SELECTOR] [--status S,...] [-o text|json]
 
@@ -64,83 +64,60 @@ export interface TailOptions {
 
 export const defaultServer = 'http://127.0.0.1:8080';
 
-/** Parses tail's flags; a usage problem is a ConfigError (exit 2). */
+const tailFlags: FlagSpecs = {
+  server: { type: 'string', env: 'PODPULSE_SERVER' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n', multiple: true },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  selector: { type: 'string', short: 'l' },
+  status: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  token: { type: 'string', env: 'PODPULSE_TOKEN' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** Parses tail's flags; every usage problem at once, as a ConfigError (exit 2). */
 export function parseTailArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): TailOptions {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        server: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n', multiple: true },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        selector: { type: 'string', short: 'l' },
-        status: { type: 'string', multiple: true },
-        output: { type: 'string', short: 'o' },
-        token: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new ConfigError([
-      `${err instanceof Error ? err.message : String(err)} (see 'podpulse tail --help')`,
-    ]);
-  }
-  const problems: string[] = [];
-  const split = (v: string[] | undefined): string[] =>
-    (v ?? [])
-      .flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json')
-    problems.push(`-o/--output: '${output}' is not one of text, json`);
-  if (values['all-namespaces'] === true && values.namespace !== undefined)
-    problems.push('-A/--all-namespaces and -n/--namespace cannot be combined');
-  const server = values.server ?? env['PODPULSE_SERVER'] ?? null;
+  const f = new Flags(argv, tailFlags, env);
+  const output = f.oneOf('output', ['text', 'json'] as const, 'text');
+  if (f.given('all-namespaces') && f.given('namespace'))
+    f.problem('-A/--all-namespaces and -n/--namespace cannot be combined');
+  const server = f.sourced('server');
   if (server !== null) {
     try {
-      const u = new URL(server);
+      const u = new URL(server.value);
       if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) throw new Error('scheme');
     } catch {
-      problems.push(`--server: '${server}' is not an http(s):// or ws(s):// URL`);
+      f.problem(`${server.from}: '${server.value}' is not an http(s):// or ws(s):// URL`);
     }
-    if (values.kubeconfig !== undefined || values.context !== undefined)
-      problems.push('--server cannot be combined with --kubeconfig/--context');
+    if (f.given('kubeconfig') || f.given('context'))
+      f.problem(`${server.from} cannot be combined with --kubeconfig/--context`);
   }
-  const selector = values.selector ?? null;
+  const selector = f.sourced('selector');
   if (selector !== null) {
-    const f = compileFilter({ labelSelector: selector });
-    if (!f.ok) problems.push(`-l/--selector: ${f.error.message}`);
+    const c = compileFilter({ labelSelector: selector.value });
+    if (!c.ok) f.problem(`${selector.from}: ${c.error.message}`);
   }
-  let timeoutMs = 10_000;
-  if (values.timeout !== undefined) {
-    const t = Number(values.timeout);
-    if (!(t > 0))
-      problems.push(`--timeout: '${values.timeout}' is not a positive number of seconds`);
-    else timeoutMs = t * 1000;
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    server,
-    kubeconfig: values.kubeconfig ?? null,
-    context: values.context ?? null,
-    namespaces: split(values.namespace),
-    selector,
-    status: split(values.status),
-    output: output as 'text' | 'json',
-    token: values.token ?? env['PODPULSE_TOKEN'] ?? null,
-    timeoutMs,
-    help: values.help === true,
+  const timeoutS = f.number('timeout', 10, 0, 86_400);
+  const options: TailOptions = {
+    server: server?.value ?? null,
+    kubeconfig: f.string('kubeconfig'),
+    context: f.string('context'),
+    namespaces: f.list('namespace'),
+    selector: selector?.value ?? null,
+    status: f.list('status'),
+    output,
+    token: f.string('token'),
+    timeoutMs: timeoutS * 1000,
+    help: f.bool('help'),
   };
+  f.done();
+  return options;
 }
 
 /** A transition as tail prints it. */
@@ -254,23 +231,54 @@ function notice(text: string): void {
   process.stderr.write(`podpulse tail: ${text}\n`);
 }
 
-function stopSignal(): { promise: Promise<void>; dispose: () => void } {
-  let resolve = (): void => undefined;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
+/** How a tail run ends: `finish(code)` (the first call wins), or SIGINT/SIGTERM (exit 0). */
+interface TailSession {
+  readonly finish: (code: number) => void;
+  /** The exit code; timers and signal handlers are already released when it resolves. */
+  readonly done: Promise<number>;
+}
+
+/**
+ * Starts a run: SIGINT/SIGTERM finish it with 0, and after `timeoutMs` `unreachable()` is asked
+ * whether nothing has answered yet; when it returns a message, that is printed and the run
+ * finishes with 3 (PP_ERR_UNREACHABLE).
+ */
+function startSession(timeoutMs: number, unreachable: () => string | null): TailSession {
+  let finish = (_code: number): void => undefined;
+  const ended = new Promise<number>((resolve) => {
+    finish = resolve;
   });
-  const on = (): void => {
-    resolve();
+  const onSignal = (): void => {
+    finish(0);
   };
-  process.once('SIGINT', on);
-  process.once('SIGTERM', on);
-  return {
-    promise,
-    dispose: () => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-    },
-  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const giveUp = setTimeout(() => {
+    const why = unreachable();
+    if (why === null) return;
+    notice(why);
+    finish(3);
+  }, timeoutMs);
+  const done = ended.then((code) => {
+    clearTimeout(giveUp);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    return code;
+  });
+  return { finish, done };
+}
+
+/** Whether a failed fetch or connect was refused outright (nothing listens there). */
+function isRefused(err: unknown): boolean {
+  const cause = (err as { cause?: unknown } | null)?.cause ?? err;
+  const c = cause as { code?: unknown; errors?: unknown } | null;
+  if (c?.code === 'ECONNREFUSED') return true;
+  // Happy eyeballs (localhost: ::1 and 127.0.0.1) fails with one error per address.
+  return (
+    Array.isArray(c?.errors) &&
+    c.errors.length > 0 &&
+    c.errors.every((e: unknown) => (e as { code?: unknown } | null)?.code === 'ECONNREFUSED')
+  );
 }
 
 async function probe(url: string, timeoutMs: number): Promise<boolean> {
@@ -306,8 +314,15 @@ function resyncTransitions(
   return out;
 }
 
-/** 'ok', 'unauthorized' or 'unreachable': a cheap authenticated request before connecting. */
-async function preflight(server: string, token: string | null, timeoutMs: number): Promise<string> {
+/**
+ * A cheap authenticated request before connecting: 'ok', 'unauthorized', 'refused' (nothing
+ * listens there: no point waiting) or 'unreachable' (anything else; the WebSocket keeps trying).
+ */
+async function preflight(
+  server: string,
+  token: string | null,
+  timeoutMs: number,
+): Promise<'ok' | 'unauthorized' | 'refused' | 'unreachable'> {
   try {
     const url = new URL(
       '/api/v1/pods?namespace=podpulse-tail-preflight',
@@ -319,19 +334,27 @@ async function preflight(server: string, token: string | null, timeoutMs: number
     });
     await res.body?.cancel();
     return res.status === 401 ? 'unauthorized' : 'ok';
-  } catch {
-    return 'unreachable';
+  } catch (err) {
+    return isRefused(err) ? 'refused' : 'unreachable';
   }
 }
 
 async function tailServer(o: TailOptions, server: string, print: Printer): Promise<number> {
   // A refused WebSocket upgrade looks like a network error to the client: ask HTTP first so a
-  // missing or wrong token gets its own message.
-  if ((await preflight(server, o.token, Math.min(o.timeoutMs, 3000))) === 'unauthorized') {
+  // missing or wrong token gets its own message, and a refused connection fails at once
+  // (--timeout is for servers that do not answer, not for ports nobody listens on).
+  const pre = await preflight(server, o.token, Math.min(o.timeoutMs, 3000));
+  if (pre === 'unauthorized') {
     notice(
       `the server at ${server} requires a bearer token (PP_ERR_UNAUTHORIZED): pass --token or set PODPULSE_TOKEN`,
     );
     return 2;
+  }
+  if (pre === 'refused') {
+    notice(
+      `cannot reach the podpulse server at ${server} (PP_ERR_UNREACHABLE): connection refused; is 'podpulse serve' running there?`,
+    );
+    return 3;
   }
   const client = new PodpulseClient({
     url: server,
@@ -343,26 +366,16 @@ async function tailServer(o: TailOptions, server: string, print: Printer): Promi
     labelSelector: o.selector,
     status: o.status,
   });
-  const stop = stopSignal();
   let known = new Map<string, PodView>();
   let everOpen = false;
   let outage = false;
-  let result: number | null = null;
-  let finish = (_code: number): void => undefined;
-  const done = new Promise<number>((resolve) => {
-    finish = (code) => {
-      result ??= code;
-      resolve(result);
-    };
-  });
-  const giveUp = setTimeout(() => {
-    if (!everOpen) {
-      notice(
-        `cannot reach the podpulse server at ${server} (PP_ERR_UNREACHABLE): is 'podpulse serve' running there?`,
-      );
-      finish(3);
-    }
-  }, o.timeoutMs);
+  // Set by a reconnecting/stale source notice, so its recovery is announced too.
+  let sourceTrouble = false;
+  const { finish, done } = startSession(o.timeoutMs, () =>
+    everOpen
+      ? null
+      : `cannot reach the podpulse server at ${server} (PP_ERR_UNREACHABLE): is 'podpulse serve' running there?`,
+  );
   client.on('open', ({ hello, reconnected }) => {
     everOpen = true;
     if (reconnected) notice(`reconnected to ${server}; resuming`);
@@ -384,8 +397,14 @@ async function tailServer(o: TailOptions, server: string, print: Printer): Promi
     }
   });
   client.on('source', (s) => {
-    if (s.state !== 'synced' && everOpen)
+    if (!everOpen) return;
+    if (s.state !== 'synced') {
+      sourceTrouble = true;
       notice(`the server's source is ${s.state}${s.message === null ? '' : `: ${s.message}`}`);
+    } else if (sourceTrouble) {
+      sourceTrouble = false;
+      notice(`the server's source is synced again`);
+    }
   });
   client.on('error', (e) => {
     notice(`server error ${e.code}: ${e.message}`);
@@ -409,12 +428,7 @@ async function tailServer(o: TailOptions, server: string, print: Printer): Promi
     notice(`the server refused the subscription: ${e.code}: ${e.message}`);
     finish(2);
   });
-  void stop.promise.then(() => {
-    finish(0);
-  });
   const code = await done;
-  clearTimeout(giveUp);
-  stop.dispose();
   client.close();
   return code;
 }
@@ -437,27 +451,16 @@ async function tailInformer(
     logger,
   });
   const started = Date.now();
-  const stop = stopSignal();
   let synced = false;
   let lastState = 'connecting';
-  let result: number | null = null;
-  let finish = (_code: number): void => undefined;
-  const done = new Promise<number>((resolve) => {
-    finish = (code) => {
-      result ??= code;
-      resolve(result);
-    };
-  });
-  const giveUp = setTimeout(() => {
-    if (!synced) {
-      notice(
-        `cannot reach the cluster at ${loaded.server} (context ${loaded.context}) (PP_ERR_UNREACHABLE)`,
-      );
-      finish(3);
-    }
-  }, o.timeoutMs);
+  const unreachable = `cannot reach the cluster at ${loaded.server} (context ${loaded.context}) (PP_ERR_UNREACHABLE)`;
+  const { finish, done } = startSession(o.timeoutMs, () => (synced ? null : unreachable));
   const states = source.state$.subscribe((s) => {
-    if (s.state === 'synced' && !synced) {
+    if (!synced && s.message !== null && /\bECONNREFUSED\b/.test(s.message)) {
+      // Nothing listens at the API server's address: waiting out --timeout would not help.
+      notice(`${unreachable}: connection refused`);
+      finish(3);
+    } else if (s.state === 'synced' && !synced) {
       synced = true;
       notice(`watching ${source.size} pods in ${loaded.context} (${loaded.server})`);
     } else if (synced && s.state !== lastState) {
@@ -477,12 +480,7 @@ async function tailInformer(
     const op = opForFilter(filter, c.type, c.view, c.previous);
     if (op !== null) print({ op, view: c.view, previous: c.previous, time: c.time });
   });
-  void stop.promise.then(() => {
-    finish(0);
-  });
   const code = await done;
-  clearTimeout(giveUp);
-  stop.dispose();
   states.unsubscribe();
   changes.unsubscribe();
   source.close();
@@ -490,20 +488,8 @@ async function tailInformer(
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let o: TailOptions;
-  try {
-    o = parseTailArgs(argv, process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`podpulse tail: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-  if (o.help) {
-    process.stdout.write(tailUsage);
-    return 0;
-  }
+  const o = configOrExit('tail', tailUsage, () => parseTailArgs(argv, process.env));
+  if (typeof o === 'number') return o;
   // `podpulse tail | head`: a closed stdout ends tail quietly, like other Unix tools.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
@@ -146,10 +150,29 @@ describe('tail: flags', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual([
-      "-o/--output: 'yaml' is not one of text, json",
+      "-o: 'yaml' is not one of text, json",
       '-A/--all-namespaces and -n/--namespace cannot be combined',
       "--server: 'ftp://x' is not an http(s):// or ws(s):// URL",
-      expect.stringMatching(/^-l\/--selector: .* in selector 'app in \('$/),
+      expect.stringMatching(/^-l: .* in selector 'app in \('$/),
+    ]);
+  });
+
+  it('reports unknown flags and missing values along with bad values', () => {
+    let err: unknown;
+    try {
+      parseTailArgs(['--bogus', '--timeout', '-5', '--output=yaml', '-l'], {
+        PODPULSE_SERVER: 'nope',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      '--bogus: unknown flag',
+      '-l: expected a value',
+      "--output: 'yaml' is not one of text, json",
+      "PODPULSE_SERVER: 'nope' is not an http(s):// or ws(s):// URL",
+      "--timeout: expected a number greater than 0 and at most 86400, got '-5'",
     ]);
   });
 });
@@ -199,6 +222,39 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((resolve) =>
+    srv.close(() => {
+      resolve();
+    }),
+  );
+  return port;
+}
+
+describe('tail: against a cluster', () => {
+  it('fails at once when the API server refuses the connection', async () => {
+    const port = await closedPort();
+    const dir = mkdtempSync(join(tmpdir(), 'podpulse-tail-'));
+    cleanup.push(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const kc = join(dir, 'kubeconfig');
+    writeFileSync(
+      kc,
+      `current-context: x\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:${port}'}}]\nusers: [{name: u, user: {}}]\n`,
+    );
+    const tail = runTail(['--kubeconfig', kc, '--timeout', '600']);
+    expect(await tail.exit).toBe(3);
+    expect(tail.stderr()).toBe(
+      `podpulse tail: cannot reach the cluster at http://127.0.0.1:${port} (context x) (PP_ERR_UNREACHABLE): connection refused\n`,
+    );
+  });
+});
+
 describe('tail: against a server', () => {
   it('prints NDJSON transitions only, and exits 0 on SIGINT', async () => {
     const feed = new FakeFeed();
@@ -224,12 +280,58 @@ describe('tail: against a server', () => {
     expect(await tail.exit).toBe(0);
   });
 
-  it('says so and exits 3 when the server cannot be reached', async () => {
-    const tail = runTail(['--server', 'http://127.0.0.1:9', '--timeout', '1']);
+  it('says so and exits 3 when the server does not answer within --timeout', async () => {
+    // Accepts connections and never answers: only --timeout ends the wait.
+    const sockets = new Set<Socket>();
+    const hang = createNetServer((sock) => {
+      sockets.add(sock);
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const sock of sockets) sock.destroy();
+          hang.close(() => {
+            resolve();
+          });
+        }),
+    );
+    const base = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+    const tail = runTail(['--server', base, '--timeout', '1']);
     expect(await tail.exit).toBe(3);
     expect(tail.stderr()).toBe(
-      "podpulse tail: cannot reach the podpulse server at http://127.0.0.1:9 (PP_ERR_UNREACHABLE): is 'podpulse serve' running there?\n",
+      `podpulse tail: cannot reach the podpulse server at ${base} (PP_ERR_UNREACHABLE): is 'podpulse serve' running there?\n`,
     );
+  });
+
+  it('fails at once when the connection is refused, without waiting out --timeout', async () => {
+    const base = `http://127.0.0.1:${await closedPort()}`;
+    // A --timeout longer than this test may run: only failing fast passes.
+    const tail = runTail(['--server', base, '--timeout', '600']);
+    expect(await tail.exit).toBe(3);
+    expect(tail.stderr()).toBe(
+      `podpulse tail: cannot reach the podpulse server at ${base} (PP_ERR_UNREACHABLE): connection refused; is 'podpulse serve' running there?\n`,
+    );
+  });
+
+  it("says when the server's source is synced again after trouble, not on the first sync", async () => {
+    const feed = new FakeFeed();
+    const { server, base } = await startServer(feed);
+    cleanup.push(() => server.close());
+    const tail = runTail(['--server', base]);
+    await until(() => tail.stderr().includes('watching 0 pods'), tail.stderr);
+    feed.state$.next({ state: 'reconnecting', since: 1, message: 'watch failed: boom' });
+    await until(() => tail.stderr().includes('reconnecting'), tail.stderr);
+    feed.state$.next({ state: 'synced', since: 2, message: null });
+    await until(() => tail.stderr().includes('synced again'), tail.stderr);
+    tail.kill('SIGINT');
+    expect(await tail.exit).toBe(0);
+    expect(tail.stderr().split('\n').slice(1)).toEqual([
+      'podpulse tail: watching 0 pods',
+      "podpulse tail: the server's source is reconnecting: watch failed: boom",
+      "podpulse tail: the server's source is synced again",
+      '',
+    ]);
   });
 
   it('exits 2 with a clear message when the server wants a token', async () => {
@@ -253,7 +355,7 @@ describe('tail: against a server', () => {
     const tail = runTail(['-l', 'a in (']);
     expect(await tail.exit).toBe(2);
     expect(tail.stderr()).toMatch(
-      /^podpulse tail: invalid configuration:\n {2}- -l\/--selector: .*'a in \('\n$/,
+      /^podpulse tail: invalid configuration:\n {2}- -l: .*'a in \('\nRun 'podpulse tail --help' for the flags\.\n$/,
     );
   });
 });
