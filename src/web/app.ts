@@ -279,10 +279,10 @@ export class App {
   }
 
   /**
-   * A new subscription keeps the feed's history, filtered to the new view: the transitions the
-   * page saw (including those queued for this frame) that the new filter would have delivered.
-   * Transitions outside the old filter were never received, so an empty feed says "since the
-   * filter changed", not "since the page opened".
+   * A new subscription keeps the feed's history, shown through the new filter: the transitions
+   * the page saw (including those queued for this frame) that the new filter would have
+   * delivered. Transitions outside the old filter were never received, so an empty feed says
+   * "since the filter changed", not "since the page opened".
    */
   #keepFeedFor(next: ViewState): void {
     for (const c of this.#pending) {
@@ -295,11 +295,13 @@ export class App {
       labelSelector: next.labelSelector,
       status: next.statuses,
     });
-    if (filter.ok) {
-      const f = filter.value;
-      this.feed.retain((t) => transitionInView(t, f));
+    if (!filter.ok) {
+      this.feed.show(() => false);
+    } else if (filter.value.all) {
+      this.feed.show(null);
     } else {
-      this.feed.clear();
+      const f = filter.value;
+      this.feed.show((t) => transitionInView(t, f));
     }
     byId('feed').dataset['since'] = 'filter';
   }

@@ -98,10 +98,17 @@ export function transitionSentence(t: Transition): string {
   return `${who} ${t.from} to ${t.to}, ${t.restarts} restarts`;
 }
 
-/** A bounded newest-first list of transitions. */
+/**
+ * A bounded newest-first list of transitions, shown through a filter: every transition the page
+ * saw is kept (the newest `limit`), and `items()` holds those the current filter accepts. A filter
+ * change re-selects from everything seen, so narrowing and then widening the view brings earlier
+ * entries back. O(1) per push (plus the filter's test), O(limit) per filter change.
+ */
 export class TransitionFeed {
   readonly #limit: number;
+  #all: Transition[] = [];
   #items: Transition[] = [];
+  #keep: ((t: Transition) => boolean) | null = null;
   #version = 0;
   #generation = 0;
 
@@ -109,39 +116,43 @@ export class TransitionFeed {
     this.#limit = limit;
   }
 
-  /** Increases on every change of the list. */
+  /** Increases on every change of `items()`. */
   get version(): number {
     return this.#version;
   }
 
-  /** Increases when entries are removed other than by the bound (`clear`, `retain`): a view of
-   * the list must then be rebuilt, not just prepended to. */
+  /** Increases when `items()` is re-selected or emptied (`show`, `clear`) rather than prepended
+   * to: a view of it must then be rebuilt. */
   get generation(): number {
     return this.#generation;
   }
 
-  /** Newest first; at most `limit` entries. */
+  /** The entries the filter accepts, newest first; at most `limit`. */
   items(): readonly Transition[] {
     return this.#items;
   }
 
   push(t: Transition): void {
+    this.#all.unshift(t);
+    if (this.#all.length > this.#limit) this.#all.length = this.#limit;
+    if (this.#keep !== null && !this.#keep(t)) return;
     this.#items.unshift(t);
     if (this.#items.length > this.#limit) this.#items.length = this.#limit;
     this.#version++;
   }
 
-  clear(): void {
-    this.#items = [];
+  /** Shows the entries `keep` accepts (null: all), from everything kept, in order. */
+  show(keep: ((t: Transition) => boolean) | null): void {
+    this.#keep = keep;
+    this.#items = keep === null ? [...this.#all] : this.#all.filter(keep);
     this.#version++;
     this.#generation++;
   }
 
-  /** Keeps only the entries `keep` accepts, in order; O(n) for at most `limit` entries. */
-  retain(keep: (t: Transition) => boolean): void {
-    const kept = this.#items.filter(keep);
-    if (kept.length === this.#items.length) return;
-    this.#items = kept;
+  /** Forgets every entry (the filter stays). */
+  clear(): void {
+    this.#all = [];
+    this.#items = [];
     this.#version++;
     this.#generation++;
   }

@@ -176,27 +176,40 @@ describe('transitionInView: a feed kept across a filter change', () => {
   });
 });
 
-describe('TransitionFeed.retain', () => {
-  it('keeps matching entries in order and marks a new generation', () => {
-    const feed = new TransitionFeed(10);
-    for (const [name, namespace] of [
-      ['a', 'prod'],
-      ['b', 'dev'],
-      ['c', 'prod'],
-    ] as const) {
-      feed.push(transition('ADDED', view({ name, namespace })));
-    }
+describe('TransitionFeed.show', () => {
+  const inProd = (t: Transition) => transitionInView(t, filter({ namespaces: ['prod'] }));
+  const feedOf = (...pods: [string, string][]): TransitionFeed => {
+    const feed = new TransitionFeed(3);
+    for (const [name, namespace] of pods) feed.push(transition('ADDED', view({ name, namespace })));
+    return feed;
+  };
+  const shown = (feed: TransitionFeed) => feed.items().map((t) => t.name);
+
+  it('shows the entries the filter accepts, in order, and marks a new generation', () => {
+    const feed = feedOf(['a', 'prod'], ['b', 'dev'], ['c', 'prod']);
     const { version, generation } = feed;
-    feed.retain((t) => transitionInView(t, filter({ namespaces: ['prod'] })));
-    expect(feed.items().map((t) => t.name)).toEqual(['c', 'a']);
+    feed.show(inProd);
+    expect(shown(feed)).toEqual(['c', 'a']);
     expect(feed.version).toBeGreaterThan(version);
     expect(feed.generation).toBeGreaterThan(generation);
   });
-  it('changes nothing when everything is kept', () => {
-    const feed = new TransitionFeed(10);
-    feed.push(transition('ADDED', view({ name: 'a' })));
-    const { version, generation } = feed;
-    feed.retain(() => true);
-    expect([feed.version, feed.generation, feed.items().length]).toEqual([version, generation, 1]);
+  it('widening the filter again brings back what was hidden', () => {
+    const feed = feedOf(['a', 'prod'], ['b', 'dev']);
+    feed.show(inProd);
+    feed.push(transition('ADDED', view({ name: 'c', namespace: 'prod' })));
+    expect(shown(feed)).toEqual(['c', 'a']);
+    feed.show(null);
+    expect(shown(feed)).toEqual(['c', 'b', 'a']);
+  });
+  it('a push the filter rejects changes nothing shown; the bound counts everything seen', () => {
+    const feed = feedOf(['a', 'prod']);
+    feed.show(inProd);
+    const { version } = feed;
+    feed.push(transition('ADDED', view({ name: 'b', namespace: 'dev' })));
+    expect([shown(feed), feed.version]).toEqual([['a'], version]);
+    feed.push(transition('ADDED', view({ name: 'c', namespace: 'dev' })));
+    feed.push(transition('ADDED', view({ name: 'd', namespace: 'dev' })));
+    feed.show(null);
+    expect(shown(feed)).toEqual(['d', 'c', 'b']);
   });
 });
