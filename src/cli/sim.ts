@@ -14,6 +14,7 @@ import {
   type SimOptions,
   type SimScenario,
 } from '../sim/index.ts';
+import { configOrExit } from './flags.ts';
 
 const usage = `Usage: podpulse sim [flags]
 
@@ -172,26 +173,13 @@ function parseArgs(argv: string[]): Parsed {
         problems.push(`unknown flag '${raw}'`);
     }
   }
-  if (problems.length > 0)
-    throw new ConfigError(problems.map((p) => `${p} (see 'podpulse sim --help')`));
+  if (problems.length > 0) throw new ConfigError(problems);
   return out;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed: Parsed;
-  try {
-    parsed = parseArgs(argv);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`podpulse sim: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-  if (parsed.help) {
-    process.stdout.write(usage);
-    return 0;
-  }
+  const parsed = configOrExit('sim', usage, () => parseArgs(argv));
+  if (typeof parsed === 'number') return parsed;
   const logger = pino({ level: parsed.logLevel, base: { component: 'sim' } });
   let auth: SimAuthConfig | undefined;
   if (parsed.usersFile !== undefined) {
