@@ -5,13 +5,24 @@
  * container names and init containers' restart policies, conditions status does not read
  * (ContainersReady, ...), owner references other than the controller, images and IDs, hostIP,
  * startTime, ephemeral containers, condition messages and times. Timestamps stay RFC 3339
- * strings, never `Date`, whatever the source. Sized for memory: arrays are allocated at their
- * exact length, the widest records (metadata, container statuses) are built as full literals
- * (absent fields are `undefined`, which JSON omits), short repetitive strings are interned.
+ * strings, never `Date`, whatever the source.
+ *
+ * Sized for memory and for cheap comparison:
+ * - Arrays are allocated at their exact length; the widest records (pod, metadata, container
+ *   statuses) are built as full literals (absent fields are `undefined`, which JSON omits).
+ * - Short repetitive strings are interned.
+ * - Parts that many pods hold alike are shared, frozen, between records: the spec (node name and
+ *   containers), the conditions, the controller reference, and empty container states. A part is
+ *   looked up by its content before it is built, so an event that repeats a pod's spec allocates
+ *   none of it, and comparing two records stops at the shared reference.
+ * - The labels object is frozen, so `podView` shares it instead of copying it.
+ *
+ * The records, and every part of them, are immutable: never mutate them.
  */
 import type {
   ContainerSpec,
   ContainerState,
+  ContainerStateWaiting,
   ContainerStatus,
   ObjectMeta,
   OwnerReference,
@@ -49,26 +60,6 @@ function bool(v: unknown): boolean | undefined {
 function fixed<T>(literal: { [K in keyof T]-?: T[K] | undefined }): T {
   return literal as T;
 }
-/**
- * Projects the object items of an array. The result is allocated at its exact length: `push` on an
- * empty array reserves 17 slots, which for a one-container pod is most of its retained size.
- */
-function list<T>(v: unknown, project: (item: Json) => T): T[] | undefined {
-  if (!Array.isArray(v) || v.length === 0) return undefined;
-  let n = 0;
-  for (const item of v) if (obj(item)) n++;
-  if (n === 0) return undefined;
-  return exact(n, v, project);
-}
-function exact<T>(n: number, v: readonly unknown[], project: (item: Json) => T): T[] {
-  const out = new Array<T>(n);
-  let i = 0;
-  for (const item of v) {
-    const o = obj(item);
-    if (o) out[i++] = project(o);
-  }
-  return out;
-}
 
 /** Assigns only defined values, so absent fields allocate nothing. */
 function put<T extends object, K extends keyof T>(
@@ -79,18 +70,39 @@ function put<T extends object, K extends keyof T>(
   if (value !== undefined) target[key] = value;
 }
 
-// Low-cardinality strings (namespaces, node names, reasons, label keys, condition types) arrive as
-// fresh copies in every JSON document; interning them keeps one copy per distinct value. The
-// table is bounded: when it fills up it is dropped and rebuilt, which only costs duplicates.
+/** The object items of an array, or 0 when it is not an array. */
+function countObjects(v: unknown): number {
+  if (!Array.isArray(v)) return 0;
+  let n = 0;
+  for (const item of v) if (obj(item)) n++;
+  return n;
+}
+
+// Low-cardinality strings (namespaces, node names, phases, reasons, label keys, condition types)
+// arrive as fresh copies in every JSON document; interning them keeps one copy per distinct value.
+// The table is bounded: when it fills up it is dropped and rebuilt, which only costs duplicates.
 const internTable = new Map<string, string>();
 const internLimit = 20_000;
 
+// Shared parts: specs by node name, condition lists by the first kept condition's status, controller
+// references by name. A hit is checked against the raw content (never trusted on the key alone).
+// Each table is bounded like the intern table: cleared when full, which only costs unshared copies.
+const sharedLimit = 20_000;
+const sharedSpecs = new Map<string, PodSpec[]>();
+const sharedConditions = new Map<string, PodCondition[][]>();
+const sharedOwners = new Map<string, OwnerReference[]>();
+
 /**
  * Entries in the projection's intern table and its bound, for tests and diagnostics. The table
- * never holds more than `limit` strings, whatever the churn (it is cleared when full).
+ * never holds more than `limit` strings, whatever the churn (it is cleared when full); the tables
+ * of shared parts (`shared`) have the same bound each.
  */
-export function internTableStats(): { size: number; limit: number } {
-  return { size: internTable.size, limit: internLimit };
+export function internTableStats(): { size: number; limit: number; shared: number } {
+  return {
+    size: internTable.size,
+    limit: internLimit,
+    shared: Math.max(sharedSpecs.size, sharedConditions.size, sharedOwners.size),
+  };
 }
 function intern(s: string | undefined): string | undefined {
   if (s === undefined || s.length > 64) return s;
@@ -100,18 +112,28 @@ function intern(s: string | undefined): string | undefined {
   internTable.set(s, s);
   return s;
 }
+function share<T>(table: Map<string, T>, key: string, value: T): T {
+  if (table.size >= sharedLimit) table.clear();
+  table.set(key, value);
+  return value;
+}
+
+const emptyState: ContainerState = Object.freeze({});
+const emptyRunning: NonNullable<ContainerState['running']> = Object.freeze({});
+const emptyWaiting: NonNullable<ContainerState['waiting']> = Object.freeze({});
 
 function projectLabels(v: unknown): Record<string, string> | undefined {
   const o = obj(v);
   if (!o) return undefined;
   let out: Record<string, string> | undefined;
-  for (const k in o) {
-    const value = o[k];
+  for (const key in o) {
+    const value = o[key];
     if (typeof value !== 'string') continue;
     out ??= {};
-    out[intern(k) ?? k] = intern(value) ?? value;
+    out[intern(key) ?? key] = intern(value) ?? value;
   }
-  return out;
+  // Frozen: podView shares a frozen labels object with the view instead of copying it.
+  return out === undefined ? undefined : Object.freeze(out);
 }
 
 /** Only the controller reference: status names the controlling workload and nothing else. */
@@ -120,10 +142,21 @@ function projectOwners(v: unknown): OwnerReference[] | undefined {
   for (const item of v) {
     const o = obj(item);
     if (o?.['controller'] !== true) continue;
-    const r: OwnerReference = { controller: true };
-    put(r, 'kind', intern(str(o['kind'])));
-    put(r, 'name', str(o['name']));
-    return [r];
+    const kind = str(o['kind']);
+    const name = str(o['name']);
+    // Keyed by the name alone (no key string to build), the kind checked on a hit.
+    const hit = name === undefined ? undefined : sharedOwners.get(name);
+    if (hit?.[0]?.kind === kind) return hit;
+    const refs = Object.freeze([
+      Object.freeze(
+        fixed<Pick<OwnerReference, 'controller' | 'kind' | 'name'>>({
+          controller: true,
+          kind: intern(kind),
+          name,
+        }),
+      ),
+    ]) as OwnerReference[];
+    return name === undefined ? refs : share(sharedOwners, name, refs);
   }
   return undefined;
 }
@@ -142,78 +175,167 @@ function projectMeta(v: unknown): ObjectMeta {
   });
 }
 
-function projectContainerSpec(o: Json): ContainerSpec {
-  const r: ContainerSpec = {};
-  put(r, 'name', intern(str(o['name'])));
-  put(r, 'restartPolicy', intern(str(o['restartPolicy'])));
-  return r;
+/** Whether a shared spec says exactly what the raw spec's projection would. */
+function sameSpec(spec: PodSpec, s: Json): boolean {
+  return (
+    sameContainers(spec.initContainers, s['initContainers']) &&
+    sameContainers(spec.containers, s['containers']) &&
+    sameGates(spec.readinessGates, s['readinessGates'], 'conditionType') &&
+    sameGates(spec.schedulingGates, s['schedulingGates'], 'name')
+  );
 }
+function sameContainers(have: readonly ContainerSpec[] | null | undefined, v: unknown): boolean {
+  let i = 0;
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      const o = obj(item);
+      if (!o) continue;
+      const c = have?.[i++];
+      if (c === undefined) return false;
+      if (c.name !== str(o['name']) || c.restartPolicy !== str(o['restartPolicy'])) return false;
+    }
+  }
+  return i === (have?.length ?? 0);
+}
+function sameGates(
+  have: readonly Record<string, unknown>[] | null | undefined,
+  v: unknown,
+  field: string,
+): boolean {
+  let i = 0;
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      const o = obj(item);
+      if (!o) continue;
+      if (have?.[i++]?.[field] !== str(o[field])) return false;
+    }
+  }
+  return i === (have?.length ?? 0);
+}
+
+function projectContainerSpecs(v: unknown): ContainerSpec[] | undefined {
+  const n = countObjects(v);
+  if (n === 0) return undefined;
+  const out = new Array<ContainerSpec>(n);
+  let i = 0;
+  for (const item of v as unknown[]) {
+    const o = obj(item);
+    if (!o) continue;
+    const r: ContainerSpec = {};
+    put(r, 'name', intern(str(o['name'])));
+    put(r, 'restartPolicy', intern(str(o['restartPolicy'])));
+    out[i++] = Object.freeze(r);
+  }
+  return Object.freeze(out) as ContainerSpec[];
+}
+
+function projectGates<T>(v: unknown, field: string, make: (value: string) => T): T[] | undefined {
+  const n = countObjects(v);
+  if (n === 0) return undefined;
+  const out = new Array<T>(n);
+  let i = 0;
+  for (const item of v as unknown[]) {
+    const o = obj(item);
+    if (!o) continue;
+    const value = intern(str(o[field]));
+    out[i++] = Object.freeze(value === undefined ? {} : make(value)) as T;
+  }
+  return Object.freeze(out) as T[];
+}
+
+/** Shared specs per node name: a few candidates each, checked against the raw spec. */
+const specsPerNode = 8;
 
 function projectSpec(v: unknown): PodSpec | undefined {
   const s = obj(v);
   if (!s) return undefined;
+  const nodeName = str(s['nodeName']) ?? '';
+  const candidates = sharedSpecs.get(nodeName);
+  if (candidates !== undefined) {
+    for (const c of candidates) if (sameSpec(c, s)) return c;
+  }
   const r: PodSpec = {};
   put(r, 'nodeName', intern(str(s['nodeName'])));
-  put(r, 'initContainers', list(s['initContainers'], projectContainerSpec));
-  put(r, 'containers', list(s['containers'], projectContainerSpec));
+  put(r, 'initContainers', projectContainerSpecs(s['initContainers']));
+  put(r, 'containers', projectContainerSpecs(s['containers']));
   put(
     r,
     'readinessGates',
-    list(s['readinessGates'], (g) => {
-      const t = intern(str(g['conditionType']));
-      return t === undefined ? {} : { conditionType: t };
-    }),
+    projectGates(s['readinessGates'], 'conditionType', (conditionType) => ({ conditionType })),
   );
   put(
     r,
     'schedulingGates',
-    list(s['schedulingGates'], (g) => {
-      const n = str(g['name']);
-      return n === undefined ? {} : { name: n };
-    }),
+    projectGates(s['schedulingGates'], 'name', (name) => ({ name })),
   );
+  const spec = Object.freeze(r);
+  if (candidates === undefined) share(sharedSpecs, nodeName, [spec]);
+  else if (candidates.length < specsPerNode) candidates.push(spec);
+  else candidates[specCursor++ % specsPerNode] = spec;
+  return spec;
+}
+let specCursor = 0;
+
+function projectWaiting(w: Json): NonNullable<ContainerState['waiting']> {
+  const reason = intern(str(w['reason']));
+  const message = str(w['message']);
+  if (message !== undefined) return fixed<ContainerStateWaiting>({ reason, message });
+  return reason === undefined ? emptyWaiting : { reason };
+}
+
+function projectTerminated(t: Json): NonNullable<ContainerState['terminated']> {
+  const r: NonNullable<ContainerState['terminated']> = {};
+  put(r, 'exitCode', num(t['exitCode']));
+  put(r, 'signal', num(t['signal']));
+  put(r, 'reason', intern(str(t['reason'])));
+  put(r, 'message', str(t['message']));
+  put(r, 'startedAt', time(t['startedAt']));
+  put(r, 'finishedAt', time(t['finishedAt']));
   return r;
 }
 
 function projectState(v: unknown): ContainerState | undefined {
   const s = obj(v);
   if (!s) return undefined;
-  const r: ContainerState = {};
   const waiting = obj(s['waiting']);
-  if (waiting) {
-    const w: NonNullable<ContainerState['waiting']> = {};
-    put(w, 'reason', intern(str(waiting['reason'])));
-    put(w, 'message', str(waiting['message']));
-    r.waiting = w;
-  }
   const running = obj(s['running']);
+  const terminated = obj(s['terminated']);
+  // One state is the rule: an exact one-field object for it, a shared empty one for none.
+  if (running && !waiting && !terminated) {
+    const at = time(running['startedAt']);
+    return { running: at === undefined ? emptyRunning : { startedAt: at } };
+  }
+  if (waiting && !running && !terminated) return { waiting: projectWaiting(waiting) };
+  if (terminated && !waiting && !running) return { terminated: projectTerminated(terminated) };
+  if (!waiting && !running && !terminated) return emptyState;
+  const r: ContainerState = {};
+  if (waiting) r.waiting = projectWaiting(waiting);
   if (running) {
     const at = time(running['startedAt']);
-    r.running = at === undefined ? {} : { startedAt: at };
+    r.running = at === undefined ? emptyRunning : { startedAt: at };
   }
-  const terminated = obj(s['terminated']);
-  if (terminated) {
-    const t: NonNullable<ContainerState['terminated']> = {};
-    put(t, 'exitCode', num(terminated['exitCode']));
-    put(t, 'signal', num(terminated['signal']));
-    put(t, 'reason', intern(str(terminated['reason'])));
-    put(t, 'message', str(terminated['message']));
-    put(t, 'startedAt', time(terminated['startedAt']));
-    put(t, 'finishedAt', time(terminated['finishedAt']));
-    r.terminated = t;
-  }
+  if (terminated) r.terminated = projectTerminated(terminated);
   return r;
 }
 
-function projectContainerStatus(o: Json): ContainerStatus {
-  return fixed({
-    name: intern(str(o['name'])),
-    state: projectState(o['state']),
-    lastState: projectState(o['lastState']),
-    ready: bool(o['ready']),
-    restartCount: num(o['restartCount']),
-    started: bool(o['started']),
-  });
+function projectContainerStatuses(v: unknown): ContainerStatus[] | undefined {
+  const n = countObjects(v);
+  if (n === 0) return undefined;
+  const out = new Array<ContainerStatus>(n);
+  let i = 0;
+  for (const item of v as unknown[]) {
+    const o = obj(item);
+    if (!o) continue;
+    out[i++] = fixed({
+      name: intern(str(o['name'])),
+      state: projectState(o['state']),
+      lastState: projectState(o['lastState']),
+      ready: bool(o['ready']),
+      restartCount: num(o['restartCount']),
+      started: bool(o['started']),
+    });
+  }
+  return out;
 }
 
 /**
@@ -222,36 +344,101 @@ function projectContainerStatus(o: Json): ContainerStatus {
  * SchedulingGated, and the readiness gates' types. ContainersReady, PodReadyToStartContainers and
  * the rest are dropped.
  */
+function isWanted(
+  o: Json | undefined,
+  gates: PodSpec['readinessGates'],
+  hasInit: boolean,
+): o is Json {
+  const type = o?.['type'];
+  if (type === 'Ready') return true;
+  if (type === 'Initialized') return hasInit;
+  if (type === 'PodScheduled' && o?.['reason'] === 'SchedulingGated') return true;
+  if (gates) for (const g of gates) if (g.conditionType === type) return true;
+  return false;
+}
+
+/** Whether a shared conditions list says exactly what the raw list's projection would. */
+function sameConditions(
+  have: readonly PodCondition[],
+  v: readonly unknown[],
+  gates: PodSpec['readinessGates'],
+  hasInit: boolean,
+): boolean {
+  let i = 0;
+  for (const item of v) {
+    const o = obj(item);
+    if (!isWanted(o, gates, hasInit)) continue;
+    const c = have[i++];
+    if (c === undefined) return false;
+    if (c.type !== str(o['type']) || c.status !== str(o['status']) || c.reason !== str(o['reason']))
+      return false;
+  }
+  return i === have.length;
+}
+
+/** Shared condition lists per status of the first kept condition: a few candidates each. */
+const conditionsPerKey = 8;
+let conditionCursor = 0;
+
 function projectConditions(
   v: unknown,
   gates: PodSpec['readinessGates'],
   hasInit: boolean,
 ): PodCondition[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  const wanted = (item: unknown): boolean => {
-    const o = obj(item);
-    const type = o?.['type'];
-    return (
-      type === 'Ready' ||
-      (type === 'Initialized' && hasInit) ||
-      (type === 'PodScheduled' && o?.['reason'] === 'SchedulingGated') ||
-      (gates?.some((g) => g.conditionType === type) ?? false)
-    );
-  };
   let n = 0;
-  for (const item of v) if (wanted(item)) n++;
+  let first: Json | undefined;
+  for (const item of v) {
+    const o = obj(item);
+    if (!isWanted(o, gates, hasInit)) continue;
+    n++;
+    first ??= o;
+  }
+  if (n === 0 || first === undefined) return undefined;
+  const key = str(first['status']) ?? '';
+  const candidates = sharedConditions.get(key);
+  if (candidates !== undefined) {
+    for (const c of candidates) if (sameConditions(c, v, gates, hasInit)) return c;
+  }
+  const out = new Array<PodCondition>(n);
+  let i = 0;
+  for (const item of v) {
+    const o = obj(item);
+    if (!isWanted(o, gates, hasInit)) continue;
+    // Three slots, not five: message and lastTransitionTime are never read.
+    out[i++] = Object.freeze({
+      type: intern(str(o['type'])),
+      status: intern(str(o['status'])),
+      reason: intern(str(o['reason'])),
+    }) as PodCondition;
+  }
+  const list = Object.freeze(out) as PodCondition[];
+  if (candidates === undefined) share(sharedConditions, key, [list]);
+  else if (candidates.length < conditionsPerKey) candidates.push(list);
+  else candidates[conditionCursor++ % conditionsPerKey] = list;
+  return list;
+}
+
+function projectPodIPs(v: unknown, podIP: string | undefined): PodStatus['podIPs'] {
+  const n = countObjects(v);
   if (n === 0) return undefined;
-  return exact(
-    n,
-    v.filter(wanted),
-    (o) =>
-      // Three slots, not five: message and lastTransitionTime are never read.
-      ({
-        type: intern(str(o['type'])),
-        status: intern(str(o['status'])),
-        reason: intern(str(o['reason'])),
-      }) as PodCondition,
-  );
+  const items = v as unknown[];
+  // podIPs[0] repeats podIP on single-stack clusters; keep the list only when it says more.
+  if (n === 1) {
+    for (const item of items) {
+      const o = obj(item);
+      if (o && str(o['ip']) === podIP) return undefined;
+    }
+  }
+  const out = new Array<{ ip?: string }>(n);
+  let i = 0;
+  for (const item of items) {
+    const o = obj(item);
+    if (!o) continue;
+    const ip = str(o['ip']);
+    out[i++] = ip === undefined ? {} : { ip };
+  }
+  return out;
 }
 
 function projectStatus(v: unknown, gates: PodSpec['readinessGates']): PodStatus | undefined {
@@ -260,33 +447,32 @@ function projectStatus(v: unknown, gates: PodSpec['readinessGates']): PodStatus 
   const r: PodStatus = {};
   put(r, 'phase', intern(str(s['phase'])));
   put(r, 'reason', intern(str(s['reason'])));
-  put(r, 'podIP', str(s['podIP']));
-  const ips = list(s['podIPs'], (p) => {
-    const ip = str(p['ip']);
-    return ip === undefined ? {} : { ip };
-  });
-  // podIPs[0] repeats podIP on single-stack clusters; keep the list only when it says more.
-  if (ips && (ips.length > 1 || ips[0]?.ip !== r.podIP)) r.podIPs = ips;
+  const podIP = str(s['podIP']);
+  put(r, 'podIP', podIP);
+  put(r, 'podIPs', projectPodIPs(s['podIPs'], podIP));
   put(r, 'nominatedNodeName', intern(str(s['nominatedNodeName'])));
   put(
     r,
     'conditions',
     projectConditions(s['conditions'], gates, Array.isArray(s['initContainerStatuses'])),
   );
-  put(r, 'initContainerStatuses', list(s['initContainerStatuses'], projectContainerStatus));
-  put(r, 'containerStatuses', list(s['containerStatuses'], projectContainerStatus));
+  put(r, 'initContainerStatuses', projectContainerStatuses(s['initContainerStatuses']));
+  put(r, 'containerStatuses', projectContainerStatuses(s['containerStatuses']));
   return r;
 }
 
 /**
  * Projects a Pod as the API sends it (raw JSON, or a client-node model with `Date` fields) into
- * the slim record. Never throws: fields of the wrong type are dropped as if absent.
+ * the slim record. Never throws: fields of the wrong type are dropped as if absent. The record
+ * may share frozen parts with other records: treat it as immutable.
  */
 export function projectPod(raw: unknown): Pod {
   const o = obj(raw) ?? {};
-  const pod: Pod = { metadata: projectMeta(o['metadata']) };
+  const metadata = projectMeta(o['metadata']);
   const spec = projectSpec(o['spec']);
-  put(pod, 'spec', spec);
-  put(pod, 'status', projectStatus(o['status'], spec?.readinessGates));
-  return pod;
+  return fixed<Pick<Pod, 'metadata' | 'spec' | 'status'>>({
+    metadata,
+    spec,
+    status: projectStatus(o['status'], spec?.readinessGates),
+  });
 }

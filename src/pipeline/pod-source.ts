@@ -15,7 +15,8 @@ import type {
   InformerStats,
   InformerStatus,
 } from '../kube/index.ts';
-import { diffViews, podOwner, podView, sameLabels } from '../status/index.ts';
+import { diffViews, podView, sameLabels } from '../status/index.ts';
+import { sharedOwner, viewLabels } from '../status/pod-view.ts';
 import type { ChangedFields, Pod, PodChange, PodView } from '../status/types.ts';
 import { sameStatusInputs } from './status-inputs.ts';
 
@@ -197,13 +198,15 @@ class Pipeline implements PodSource {
         return informer.lastEventAt;
       },
     });
-    const subscription = informerSignals$(source).subscribe((signal) => {
-      if (signal.kind === 'batch') this.#applyBatch(signal.events);
-      else this.#setState(signal.status);
+    // A plain listener rather than informerSignals$: no signal object per batch on the hot path.
+    this.#stop = source.addListener({
+      batch: (events) => {
+        this.#applyBatch(events);
+      },
+      status: (status) => {
+        this.#setState(status);
+      },
     });
-    this.#stop = () => {
-      subscription.unsubscribe();
-    };
   }
 
   get lastSeq(): number {
@@ -299,7 +302,12 @@ class Pipeline implements PodSource {
     this.#counts.recomputesSkipped++;
     const labels = pod.metadata?.labels ?? {};
     if (sameLabels(entry.view.labels, labels)) return entry.view;
-    // Labels feed the view's labels and its owner (pod-template-hash), nothing else.
-    return { ...entry.view, labels: { ...labels }, owner: podOwner(pod) };
+    // Labels feed the view's labels and its owner (pod-template-hash), nothing else. A frozen
+    // labels object (the slim record's) is shared, as podView shares it.
+    return {
+      ...entry.view,
+      labels: Object.isFrozen(labels) ? viewLabels(labels) : { ...labels },
+      owner: sharedOwner(pod),
+    };
   }
 }

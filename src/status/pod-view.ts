@@ -15,6 +15,7 @@ import type {
   ContainerState,
   ContainerStatus,
   ContainerView,
+  Owner,
   Pod,
   PodCondition,
   PodView,
@@ -36,6 +37,68 @@ function stateOf(state: ContainerState | null | undefined): ContainerState {
 }
 function isObject<T>(value: T | null | undefined): value is T {
   return value !== null && typeof value === 'object';
+}
+/** The object items of a list: the list itself when they all are (no copy), else a filtered copy. */
+function objects<T>(items: readonly T[]): readonly T[] {
+  for (const item of items) if (!isObject(item)) return items.filter(isObject);
+  return items;
+}
+
+// READY strings for small counts, made once: most pods have fewer than 8 containers.
+const readyStrings: string[][] = Array.from({ length: 8 }, (_, ready) =>
+  Array.from({ length: 8 }, (_, total) => `${ready}/${total}`),
+);
+function readyString(ready: number, total: number): string {
+  return (ready < 8 && total < 8 ? readyStrings[ready]?.[total] : undefined) ?? `${ready}/${total}`;
+}
+
+// Owners are shared by every pod of a workload: one frozen object per (kind, name), in a table
+// bounded like the projection's (cleared when full, which only costs unshared copies).
+const ownerTable = new Map<string, Owner[]>();
+const ownerLimit = 20_000;
+
+/**
+ * `podOwner(pod)`, as a frozen object shared with every other view of the same workload (equal
+ * kind and name), so the views of a thousand pods of one Deployment hold one owner.
+ */
+export function sharedOwner(pod: Pod): Owner | null {
+  const owner = podOwner(pod);
+  if (owner === null) return null;
+  const candidates = ownerTable.get(owner.name);
+  if (candidates !== undefined) {
+    for (const c of candidates) if (c.kind === owner.kind) return c;
+    candidates.push(Object.freeze(owner));
+    return owner;
+  }
+  if (ownerTable.size >= ownerLimit) ownerTable.clear();
+  ownerTable.set(owner.name, [Object.freeze(owner)]);
+  return owner;
+}
+
+/**
+ * The view's labels: the pod's own labels object when it is frozen and holds only strings (the
+ * informer's slim record: immutable, so sharing it is safe), else a copy of its string entries.
+ */
+export function viewLabels(rawLabels: unknown): Record<string, string> {
+  if (!isObject(rawLabels)) return {};
+  const entries = rawLabels as Record<string, unknown>;
+  if (Object.isFrozen(entries)) {
+    let strings = true;
+    for (const k in entries) {
+      if (typeof entries[k] !== 'string' || !Object.hasOwn(entries, k)) {
+        strings = false;
+        break;
+      }
+    }
+    if (strings && Object.getPrototypeOf(entries) === Object.prototype) {
+      return entries as Record<string, string>;
+    }
+  }
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entries)) {
+    if (typeof v === 'string') labels[k] = v;
+  }
+  return labels;
 }
 
 /** podutil.IsRestartableInitContainer: an init container with `restartPolicy: Always`. */
@@ -72,16 +135,18 @@ function later(a: number | null, b: number | null): number | null {
 /**
  * Computes a pod's view. Pure and total: missing fields are the API's zero values and fields of
  * the wrong type are treated as missing, so no input makes it throw. The result shares nothing
- * with `pod` (labels are copied), so the caller may drop or mutate the pod afterwards.
+ * mutable with `pod`: labels are copied unless the pod's labels object is frozen (the informer's
+ * slim record), in which case the view shares it; the owner is a frozen object shared by every
+ * view of the same workload. So the caller may drop or mutate an unfrozen pod afterwards.
  */
 export function podView(pod: Pod): PodView {
   const meta = isObject(pod.metadata) ? pod.metadata : undefined;
   const spec = isObject(pod.spec) ? pod.spec : undefined;
   const st = isObject(pod.status) ? pod.status : undefined;
-  const specInit = list(spec?.initContainers).filter(isObject);
+  const specInit = objects(list(spec?.initContainers));
   const specMain = list(spec?.containers);
-  const initStatuses = list(st?.initContainerStatuses).filter(isObject);
-  const mainStatuses = list(st?.containerStatuses).filter(isObject);
+  const initStatuses = objects(list(st?.initContainerStatuses));
+  const mainStatuses = objects(list(st?.containerStatuses));
   const conditions = list(st?.conditions);
 
   let restarts = 0;
@@ -102,17 +167,13 @@ export function podView(pod: Pod): PodView {
     }
   }
 
-  const initSpecByName = new Map<string, ContainerSpec>();
-  for (const c of specInit) {
-    initSpecByName.set(str(c.name), c);
-    if (isRestartable(c)) totalContainers++;
-  }
+  for (const c of specInit) if (isRestartable(c)) totalContainers++;
 
   // Init containers in status order, stopping at the first one that is not done.
   let initializing = false;
   for (let i = 0; i < initStatuses.length; i++) {
     const container = initStatuses[i] as ContainerStatus;
-    const restartable = isRestartable(initSpecByName.get(str(container.name)));
+    const restartable = isRestartable(lastNamed(specInit, str(container.name)));
     const finishedAt = lastTerminatedAt(container);
     restarts += int(container.restartCount);
     lastRestart = later(lastRestart, finishedAt);
@@ -211,13 +272,7 @@ export function podView(pod: Pod): PodView {
     readinessGates = `${trueConditions}/${gates.length}`;
   }
 
-  const labels: Record<string, string> = {};
-  const rawLabels = meta?.labels;
-  if (isObject(rawLabels)) {
-    for (const [k, v] of Object.entries(rawLabels as Record<string, unknown>)) {
-      if (typeof v === 'string') labels[k] = v;
-    }
-  }
+  const labels = viewLabels(meta?.labels);
 
   const node = str(spec?.nodeName);
   const nominated = str(st?.nominatedNodeName);
@@ -226,7 +281,7 @@ export function podView(pod: Pod): PodView {
     namespace: str(meta?.namespace),
     name: str(meta?.name),
     phase,
-    ready: `${readyContainers}/${totalContainers}`,
+    ready: readyString(readyContainers, totalContainers),
     status: reason,
     restarts,
     lastRestartAt: restarts !== 0 ? lastRestart : null,
@@ -236,15 +291,39 @@ export function podView(pod: Pod): PodView {
     node: node === '' ? null : node,
     nominatedNode: nominated === '' ? null : nominated,
     readinessGates,
-    owner: podOwner(pod),
+    owner: sharedOwner(pod),
     labels,
     containers: containerViews(specInit, specMain, initStatuses, mainStatuses),
   };
 }
 
+/** The last item of `items` named `name` (a later duplicate wins, as in a map by name). */
+function lastNamed<T extends { name?: string }>(items: readonly T[], name: string): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i] as T;
+    if (str(item.name) === name) return item;
+  }
+  return undefined;
+}
+
+/** Whether an object of `specs` is named `name`. */
+function hasSpecNamed(specs: readonly ContainerSpec[], name: string): boolean {
+  for (const spec of specs) if (isObject(spec) && str(spec.name) === name) return true;
+  return false;
+}
+
+/** Views for one list: its object specs, then the statuses that name none of them. */
+function viewCount(specs: readonly ContainerSpec[], statuses: readonly ContainerStatus[]): number {
+  let n = 0;
+  for (const spec of specs) if (isObject(spec)) n++;
+  for (const s of statuses) if (!hasSpecNamed(specs, str(s.name))) n++;
+  return n;
+}
+
 /**
  * Containers in spec order (init and sidecar, then regular), each joined with its status by
  * name; statuses that name no spec container follow their list, so nothing reported is lost.
+ * The array is allocated at its exact length.
  */
 function containerViews(
   specInit: readonly ContainerSpec[],
@@ -252,32 +331,33 @@ function containerViews(
   initStatuses: readonly ContainerStatus[],
   mainStatuses: readonly ContainerStatus[],
 ): ContainerView[] {
-  const out: ContainerView[] = [];
-  appendViews(out, specInit, initStatuses, true);
-  appendViews(out, specMain, mainStatuses, false);
+  const out = new Array<ContainerView>(
+    viewCount(specInit, initStatuses) + viewCount(specMain, mainStatuses),
+  );
+  const next = appendViews(out, 0, specInit, initStatuses, true);
+  appendViews(out, next, specMain, mainStatuses, false);
   return out;
 }
 
 function appendViews(
   out: ContainerView[],
+  start: number,
   specs: readonly ContainerSpec[],
   statuses: readonly ContainerStatus[],
   init: boolean,
-): void {
-  const byName = new Map<string, ContainerStatus>();
-  for (const s of statuses) byName.set(str(s.name), s);
-  const seen = new Set<string>();
+): number {
+  let i = start;
   for (const spec of specs) {
     if (!isObject(spec)) continue;
     const name = str(spec.name);
-    seen.add(name);
     const kind: ContainerKind = init ? (isRestartable(spec) ? 'sidecar' : 'init') : 'regular';
-    out.push(containerView(name, kind, byName.get(name)));
+    out[i++] = containerView(name, kind, lastNamed(statuses, name));
   }
   for (const s of statuses) {
     const name = str(s.name);
-    if (!seen.has(name)) out.push(containerView(name, init ? 'init' : 'regular', s));
+    if (!hasSpecNamed(specs, name)) out[i++] = containerView(name, init ? 'init' : 'regular', s);
   }
+  return i;
 }
 
 function containerView(

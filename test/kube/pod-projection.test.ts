@@ -231,3 +231,85 @@ describe('projectPod', () => {
     expect(() => podView(projectPod(raw))).not.toThrow();
   });
 });
+
+describe('projectPod: parts shared between records', () => {
+  const raw = (node: string, containers: unknown[], extra: Record<string, unknown> = {}) => ({
+    metadata: {
+      uid: `u-${node}-${containers.length}`,
+      labels: { app: 'web' },
+      ownerReferences: [{ kind: 'ReplicaSet', name: 'web-1', controller: true }],
+    },
+    spec: { nodeName: node, containers },
+    status: { conditions: [{ type: 'Ready', status: 'True' }], ...extra },
+  });
+
+  it('shares an equal spec, conditions list and controller reference, frozen', () => {
+    const a = projectPod(raw('n1', [{ name: 'app' }]));
+    const b = projectPod(raw('n1', [{ name: 'app' }]));
+    expect(b.spec).toBe(a.spec);
+    expect(b.status?.conditions).toBe(a.status?.conditions);
+    expect(b.metadata?.ownerReferences).toBe(a.metadata?.ownerReferences);
+    expect(Object.isFrozen(a.spec)).toBe(true);
+    expect(Object.isFrozen(a.spec?.containers?.[0])).toBe(true);
+    expect(Object.isFrozen(a.status?.conditions)).toBe(true);
+    expect(Object.isFrozen(a.metadata?.labels)).toBe(true);
+  });
+
+  const part = (p: Pod): unknown => ({
+    containers: p.spec?.containers,
+    conditions: p.status?.conditions,
+    owners: p.metadata?.ownerReferences,
+  });
+  it.each([
+    [
+      'another container list',
+      raw('n2', [{ name: 'app' }]),
+      raw('n2', [{ name: 'app' }, {}]),
+      { containers: [{ name: 'app' }, {}] },
+    ],
+    [
+      'a longer list of unnamed containers',
+      raw('n3', [{}]),
+      raw('n3', [{}, {}]),
+      { containers: [{}, {}] },
+    ],
+    [
+      'another restart policy',
+      raw('n4', [{ name: 'a' }]),
+      raw('n4', [{ name: 'a', restartPolicy: 'Always' }]),
+      { containers: [{ name: 'a', restartPolicy: 'Always' }] },
+    ],
+    [
+      'another condition',
+      raw('n5', [{ name: 'app' }]),
+      raw('n5', [{ name: 'app' }], {
+        conditions: [{ type: 'Ready', status: 'True', reason: 'x' }],
+      }),
+      { conditions: [{ type: 'Ready', status: 'True', reason: 'x' }] },
+    ],
+    [
+      'another owner kind with the same name',
+      raw('n6', [{ name: 'app' }]),
+      {
+        ...raw('n6', [{ name: 'app' }]),
+        metadata: { uid: 'u', ownerReferences: [{ kind: 'Job', name: 'web-1', controller: true }] },
+      },
+      { owners: [{ controller: true, kind: 'Job', name: 'web-1' }] },
+    ],
+  ])('never shares a part whose content differs: %s', (_name, first, second, expected) => {
+    projectPod(first);
+    const fresh = projectPod(second);
+    expect(part(fresh)).toMatchObject(expected);
+    expect(podView(fresh)).toEqual(podView(second as Pod));
+  });
+
+  it('lets podView share the frozen labels object instead of copying it', () => {
+    const slim = projectPod(raw('n7', [{ name: 'app' }]));
+    const view = podView(slim);
+    expect(view.labels).toBe(slim.metadata?.labels);
+    expect(view.labels).toEqual({ app: 'web' });
+    // A raw (unfrozen) labels object is still copied.
+    const rawPod = raw('n7', [{ name: 'app' }]) as Pod;
+    expect(podView(rawPod).labels).not.toBe(rawPod.metadata?.labels);
+  });
+});
