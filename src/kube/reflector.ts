@@ -121,6 +121,15 @@ export class Reflector<T> {
   #attempt = 0;
   /** 410s since the last healthy watch: the second in a row backs off. */
   #goneInARow = 0;
+  /** Why the next full list happens, for its log line. */
+  #listCause = 'initial';
+  #listStarted = 0;
+  /**
+   * The current failure streak: its first failure is logged at warn, the retries at debug, its end
+   * (a watch that works again) once at info. `stale`: the last failure was the watchdog, so only
+   * an event or bookmark proves recovery, not a watch that merely stays open.
+   */
+  #streak: { failures: number; since: number; stale: boolean } | null = null;
 
   constructor(options: ReflectorOptions<T>) {
     this.#o = options;
@@ -202,8 +211,9 @@ export class Reflector<T> {
         }
         stats.watchRestarts++;
         if (end.kind === 'stale') {
-          logger.warn(
-            { informer: this.#o.name, silentMs: end.ms, resourceVersion: this.#rv },
+          this.#failed(
+            'stale',
+            { silentMs: end.ms, resourceVersion: this.#rv },
             'watch silent too long; restarting it',
           );
           this.#setStatus('stale', `watch silent for ${end.ms} ms`);
@@ -243,7 +253,9 @@ export class Reflector<T> {
           needList = true;
           stats.relists++;
           this.#goneInARow++;
-          logger.info(
+          // The relist's own line (info, once it is applied) says why; this one is detail.
+          this.#listCause = '410 Gone (resourceVersion expired)';
+          logger.debug(
             { informer: this.#o.name, resourceVersion: this.#rv, err: err.message },
             'resourceVersion expired (410 Gone); relisting',
           );
@@ -267,24 +279,54 @@ export class Reflector<T> {
    * gets 1 s, 2 s, 4 s … 30 s.
    */
   async #backOff(message: string, status: number | null, listing: boolean): Promise<void> {
-    const { knobs, logger } = this.#o;
+    const { knobs } = this.#o;
     const delay = backoffDelay(this.#attempt++, knobs.backoff, this.#o.random);
     const now = this.#o.clock();
     this.#failingSince ??= now;
-    logger.warn(
-      { informer: this.#o.name, err: message, status, attempt: this.#attempt, delayMs: delay },
-      listing ? 'list failed; retrying' : 'watch failed; retrying',
+    this.#failed(
+      listing ? 'list' : 'watch',
+      { err: message, status, attempt: this.#attempt, delayMs: delay },
+      listing ? 'list failed; retrying with back-off' : 'watch failed; retrying with back-off',
     );
     this.#setStatus(now - this.#failingSince >= knobs.staleAfterMs ? 'stale' : 'backoff', message);
     await this.#sleep(delay);
   }
 
-  /** The current watch works: back-off starts over and the status says so. */
-  #healthy(): void {
+  /**
+   * Logs a failure: the first of a streak at warn (the outage starts), the others at debug (the
+   * retries), so a server down for an hour costs two lines, not one per back-off.
+   */
+  #failed(kind: 'list' | 'watch' | 'stale', fields: Record<string, unknown>, msg: string): void {
+    const { logger } = this.#o;
+    const streak = this.#streak;
+    if (streak === null) {
+      this.#streak = { failures: 1, since: this.#o.clock(), stale: kind === 'stale' };
+      logger.warn({ informer: this.#o.name, ...fields }, msg);
+      return;
+    }
+    streak.failures++;
+    streak.stale = kind === 'stale';
+    logger.debug({ informer: this.#o.name, failures: streak.failures, ...fields }, msg);
+  }
+
+  /**
+   * The current watch works: back-off starts over, the status says so, and a failure streak ends
+   * with one info line. `byEvent`: proven by an event or bookmark, not only by staying open.
+   */
+  #healthy(byEvent: boolean): void {
     this.#attempt = 0;
     this.#goneInARow = 0;
     this.#failingSince = null;
     if (this.#synced) this.#setStatus('watching', null);
+    const streak = this.#streak;
+    // After the watchdog, a watch that stays open proves nothing: it was open and silent before.
+    if (streak === null || (streak.stale && !byEvent)) return;
+    this.#streak = null;
+    const ms = this.#o.clock() - streak.since;
+    this.#o.logger.info(
+      { informer: this.#o.name, failures: streak.failures, ms, resourceVersion: this.#rv },
+      `watch recovered after ${streak.failures} ${streak.failures === 1 ? 'failure' : 'failures'}, ${(ms / 1000).toFixed(1)}s`,
+    );
   }
 
   #streamDone = false;
@@ -292,6 +334,7 @@ export class Reflector<T> {
   #fallBack(why: string): void {
     this.#streaming = false;
     this.#o.stats.relists += this.#synced ? 1 : 0;
+    this.#listStarted = this.#o.clock();
     this.#o.logger.info(
       { informer: this.#o.name, reason: why },
       'streaming list unsupported here; using paginated LIST',
@@ -314,6 +357,7 @@ export class Reflector<T> {
 
   async #list(): Promise<void> {
     const { lw, project, key, knobs, selectors, stats } = this.#o;
+    this.#listStarted = this.#o.clock();
     const fresh = new Map<string, T>();
     let cont: string | null = null;
     let rv: string;
@@ -353,14 +397,17 @@ export class Reflector<T> {
     }
     const first = !this.#synced;
     this.#synced = true;
+    // One line per full list, initial or relist, with its cause.
     this.#o.logger.info(
       {
         informer: this.#o.name,
+        cause: this.#listCause,
         objects: this.cache.size,
         changes: batch.length,
+        ms: this.#o.clock() - this.#listStarted,
         resourceVersion: this.#rv,
       },
-      first ? 'synced' : 'relisted and reconciled',
+      first ? 'synced (initial list)' : `relisted after ${this.#listCause}`,
     );
     if (batch.length > 0) this.#o.onBatch(batch);
     this.#setStatus('watching', null, first);
@@ -392,6 +439,7 @@ export class Reflector<T> {
     };
     let fresh: Map<string, T> | null = null;
     if (streaming) {
+      this.#listStarted = clock();
       query['sendInitialEvents'] = 'true';
       query['resourceVersionMatch'] = 'NotOlderThan';
       fresh = new Map();
@@ -420,11 +468,15 @@ export class Reflector<T> {
       // An HTTP 200 proves little (a proxy may accept and hang up, an ERROR event may follow at
       // once): the watch counts as healthy on its first event or bookmark, or once it has lived
       // minWatchMs. Only then does back-off start over.
-      const proven = (): void => {
-        if (healthy || settled) return;
+      const proven = (byEvent: boolean): void => {
+        if (healthy || settled) {
+          // Open long enough first, then an event: ends a watchdog streak that staying open did not.
+          if (byEvent && !settled && this.#streak?.stale === true) this.#healthy(true);
+          return;
+        }
         healthy = true;
         clearTimeout(healthTimer);
-        this.#healthy();
+        this.#healthy(byEvent);
       };
       const check = (): void => {
         if (settled) return;
@@ -463,12 +515,14 @@ export class Reflector<T> {
           last = clock();
           // After a watchdog restart or a clean close nothing is failing: watching again at once.
           if (this.#failingSince === null && this.#synced) this.#setStatus('watching', null);
-          healthTimer = setTimeout(proven, knobs.minWatchMs);
+          healthTimer = setTimeout(() => {
+            proven(false);
+          }, knobs.minWatchMs);
         },
         event: (type, raw) => {
           if (settled) return;
           last = clock();
-          proven();
+          proven(true);
           const rv = rawVersion(raw);
           if (type === 'BOOKMARK') {
             if (fresh !== null) {
