@@ -1,11 +1,14 @@
 /**
  * The dashboard in real Chromium against `bin/podpulse serve --demo`: rows appear, a crash-looping
  * pod created with kubectl through the demo cluster's API shows CrashLoopBackOff within seconds, a
- * filter narrows the table (and a bad selector is refused inline), and a server restart shows
- * "reconnecting" and then recovers without a reload. Screenshots go to test-results/.
+ * filter narrows the table (and a bad selector is refused inline) while the transitions feed keeps
+ * what still matches, wide mode never cuts NAME or STATUS (1400 and 1000 px), a server restart
+ * shows "reconnecting" and then recovers without a reload, and an API server unreachable past
+ * `--stale-after` shows "stale source" (and /readyz 503) until it is back. Screenshots go to
+ * test-results/.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,7 +38,7 @@ interface Serve {
   output: () => string;
 }
 
-async function startServe(port: number, kubeconfig: string): Promise<Serve> {
+async function startServe(port: number, kubeconfig: string, extra: string[] = []): Promise<Serve> {
   const proc = spawn(
     join(root, 'bin', 'podpulse'),
     [
@@ -47,6 +50,7 @@ async function startServe(port: number, kubeconfig: string): Promise<Serve> {
       kubeconfig,
       '--demo-time-scale',
       '10',
+      ...extra,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
@@ -117,6 +121,28 @@ function statusOf(page: Page, name: string): Promise<string> {
   })()`);
 }
 
+/** Cells of the rendered rows (class `c-<column>`) whose text is cut by an ellipsis. */
+function truncated(page: Page, column: string): Promise<string[]> {
+  return page.evaluate(
+    `[...document.querySelectorAll('.body .row:not([hidden]) .c-${column}')].filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent)`,
+  );
+}
+
+/** The feed's pods (`namespace/name`), newest first. */
+function feedPods(page: Page): Promise<string[]> {
+  return page.evaluate(
+    `[...document.querySelectorAll('#feed li .link')].map((l) => l.textContent)`,
+  );
+}
+
+/** The simulated cluster's URL, from the kubeconfig `serve --demo` wrote. */
+async function simUrl(kubeconfig: string): Promise<string> {
+  const text = await readFile(kubeconfig, 'utf8');
+  const m = /server:\s*(\S+)/.exec(text);
+  if (m?.[1] === undefined) throw new Error(`no server in ${kubeconfig}`);
+  return m[1];
+}
+
 describe('web dashboard in Chromium', () => {
   let dir = '';
   let kubeconfig = '';
@@ -173,10 +199,15 @@ describe('web dashboard in Chromium', () => {
 
   it('shows a crash-looping pod created with kubectl as CrashLoopBackOff', async () => {
     await kubectl(kubeconfig, ['create', '--validate=false', '-f', '-'], crashPod);
+    await expect.poll(() => feedPods(page), { timeout: 15_000 }).toContain('default/e2e-crash');
     // Narrow to the default namespace, so the new pod's row is in view whatever the demo holds.
     await page.locator('#f-ns').fill('default');
     await page.locator('#f-ns').press('Enter');
     await expect.poll(() => page.url()).toContain('namespace=default');
+    // The feed keeps what it saw of the pods still in view, and only those.
+    const kept = await feedPods(page);
+    expect(kept).toContain('default/e2e-crash');
+    expect(kept.filter((p) => !p.startsWith('default/'))).toEqual([]);
     // Only default's pods are drawn: no stale rows from the unfiltered view stay visible.
     await expect
       .poll(() =>
@@ -222,6 +253,13 @@ describe('web dashboard in Chromium', () => {
     await page.locator('#f-sel').fill('app in (e2e-crash,');
     await expect.poll(() => page.locator('#f-sel-err').innerText()).toMatch(/index/);
     expect(await page.locator('#f-sel').getAttribute('aria-invalid')).toBe('true');
+    // A filter nothing matches: the feed says so honestly, not "since the page opened".
+    await page.locator('#f-sel').fill('app=no-such-app');
+    await page.locator('#f-sel').press('Enter');
+    await expect.poll(() => page.locator('#grid').getAttribute('aria-rowcount')).toBe('1');
+    expect(
+      await page.evaluate(`getComputedStyle(document.getElementById('feed'), '::before').content`),
+    ).toBe('"No transitions in this view since the filter changed."');
     await page.locator('#f-sel').fill('app=e2e-crash');
     await page.locator('#f-sel').press('Enter');
     await expect.poll(() => page.locator('#grid').getAttribute('aria-rowcount')).toBe('2');
@@ -248,6 +286,16 @@ describe('web dashboard in Chromium', () => {
   it('shows "reconnecting" while the server is down and recovers without a reload', async () => {
     await page.goto(`http://127.0.0.1:${port}/?wide=1`);
     await page.waitForSelector('#conn[data-state="live"]');
+    await page.waitForFunction(rowsShown);
+    // Wide mode: a pod's NAME and STATUS are never cut, at 1400 px nor at 1000 px.
+    for (const width of [1400, 1000]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate('window.podpulse.app.whenRendered()');
+      expect(await truncated(page, 'name')).toEqual([]);
+      expect(await truncated(page, 'status')).toEqual([]);
+      await page.screenshot({ path: join(results, `web-wide-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1400, height: 900 });
     await page.evaluate('window.marker = 42');
     await stopServe(serve);
     serve = null;
@@ -262,4 +310,49 @@ describe('web dashboard in Chromium', () => {
     await page.screenshot({ path: join(results, 'web-live.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows "stale source" while the API server is unreachable past --stale-after, then recovers', async () => {
+    const staleDir = await mkdtemp(join(tmpdir(), 'podpulse-web-stale-'));
+    const staleConfig = join(staleDir, 'demo.kubeconfig');
+    const stalePort = await freePort();
+    const stale = await startServe(stalePort, staleConfig, ['--stale-after', '2s']);
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      await tab.goto(`http://127.0.0.1:${stalePort}/`);
+      await tab.waitForSelector('#conn[data-state="live"]', { timeout: 15_000 });
+      await tab.waitForFunction(rowsShown);
+      // Record every connection state the page shows: a stall is cured by the informer's
+      // watchdog (a fresh watch is not stalled), so its "stale" lasts only until the re-watch.
+      await tab.evaluate(`(() => {
+        const conn = document.getElementById('conn');
+        window.states = [];
+        new MutationObserver(() => window.states.push(conn.dataset.state)).observe(conn, { attributes: true });
+      })()`);
+      const sim = await simUrl(staleConfig);
+      expect((await fetch(`${sim}/sim/faults/stall?ms=6000`, { method: 'POST' })).status).toBe(200);
+      await expect
+        .poll(() => tab.evaluate('window.states'), { timeout: 15_000 })
+        .toEqual(expect.arrayContaining(['stale', 'live']));
+      // Unreachable for longer than --stale-after: stale, shown and kept, and /readyz says 503.
+      expect((await fetch(`${sim}/sim/faults/restart?ms=8000`, { method: 'POST' })).status).toBe(
+        200,
+      );
+      await tab.waitForSelector('#conn[data-state="stale"]', { timeout: 10_000 });
+      await expect
+        .poll(async () => (await fetch(`http://127.0.0.1:${stalePort}/readyz`)).status, {
+          timeout: 10_000,
+        })
+        .toBe(503);
+      await tab.waitForSelector('#conn[data-state="stale"]');
+      expect(await tab.locator('#conn').innerText()).toBe('stale source');
+      expect(await tab.locator('#conn-detail').innerText()).toMatch(/^source (stale|reconnecting)/);
+      await tab.screenshot({ path: join(results, 'web-stale.png') });
+      await tab.waitForSelector('#conn[data-state="live"]', { timeout: 40_000 });
+      expect((await fetch(`http://127.0.0.1:${stalePort}/readyz`)).status).toBe(200);
+    } finally {
+      await tab.close();
+      await stopServe(stale);
+      await rm(staleDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
