@@ -262,9 +262,10 @@ describe('serve + kubectl + tail + raw client', () => {
     expect(await p.exit).toBe(2);
     expect(p.err()).toBe(
       'podpulse serve: invalid configuration:\n' +
-        "  - --listen (PODPULSE_LISTEN): 'nope' is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080)\n" +
-        "  - --demo-time-scale (PODPULSE_DEMO_TIME_SCALE): '0' is not a number in (0, 1000]\n" +
-        "  - --max-payload: 'big' is not an integer >= 256\n",
+        "  - --listen: 'nope' is not HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080)\n" +
+        "  - --demo-time-scale: expected a number greater than 0 and at most 1000, got '0'\n" +
+        "  - --max-payload: expected a positive integer, got 'big'\n" +
+        "Run 'podpulse serve --help' for the flags.\n",
     );
   });
 });
