@@ -6,6 +6,8 @@
  * Exit codes: 0 stopped by SIGINT/SIGTERM; 1 runtime failure; 2 bad usage (flags, selector);
  * 3 the server or cluster could not be reached at start.
  */
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { pino } from 'pino';
 import { PodpulseClient, type PodEvent } from '../client/index.ts';
 import { PodpulseError } from '../errors.ts';
@@ -315,6 +317,21 @@ function resyncTransitions(
 }
 
 /**
+ * The status of a GET, with node:http rather than fetch: fetch refuses "bad ports" (1, 6000,
+ * 6666…) that the WebSocket connects to fine, and hides the connect error's code.
+ */
+function httpStatus(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const get = url.protocol === 'https:' ? httpsGet : httpGet;
+    const req = get(url, { headers, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
  * A cheap authenticated request before connecting: 'ok', 'unauthorized', 'refused' (nothing
  * listens there: no point waiting) or 'unreachable' (anything else; the WebSocket keeps trying).
  */
@@ -328,12 +345,12 @@ async function preflight(
       '/api/v1/pods?namespace=podpulse-tail-preflight',
       server.replace(/^ws/, 'http'),
     );
-    const res = await fetch(url, {
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body?.cancel();
-    return res.status === 401 ? 'unauthorized' : 'ok';
+    const status = await httpStatus(
+      url,
+      token === null ? {} : { authorization: `Bearer ${token}` },
+      timeoutMs,
+    );
+    return status === 401 ? 'unauthorized' : 'ok';
   } catch (err) {
     return isRefused(err) ? 'refused' : 'unreachable';
   }
