@@ -4,7 +4,7 @@
  * by side in one run, interleaved round by round so machine load hits both alike.
  *
  *   node bench/fanout-write.ts [--subscribers 100,1000] [--batches 1,8] [--rates 200,1000]
- *                              [--rounds 3] [--seconds 4] [--quick]
+ *                              [--rounds 3] [--seconds 4] [--quick] [--profile]
  *
  * Processes: two servers (this file with `role: 'server'`, one per mode), each fed by an in-process
  * feed (no informer, no pipeline: the changes arrive ready, so the server's CPU is the hub and the
@@ -12,15 +12,23 @@
  * - throughput: `changes` changes of distinct pods as fast as possible, `batch` per macrotask
  *   (an informer batch), then one sentinel per namespace; server CPU µs per change and changes/s
  *   until every subscriber has its sentinels;
- * - latency: `rate` changes/s in 5 ms ticks (as bench/sim.ts paces), stamped `t=<epoch ms>` when
- *   emitted; p50/p99/max of emit → frame at the subscriber over every frame.
+ * - latency: `rate` changes/s in 5 ms ticks (as bench/sim.ts paces), stamped `t=<epoch ms>` with
+ *   the time each change was due (a server too busy to emit on time shows as latency, as it would
+ *   behind a real informer); p50/p99/max of due → frame at the subscriber, over every frame (the
+ *   run waits until every frame has arrived).
+ * `--profile` runs both servers with `--cpu-prof` and prints where their time went during the
+ * throughput bursts.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { pino } from 'pino';
 import { createPodpulseServer, type PodFeed, type PodpulseServer } from '../src/server/index.ts';
 import type { SourceInfo } from '../src/protocol/messages.ts';
 import type { PodChange, PodView } from '../src/status/types.ts';
 import { startProc, procConfig, serveProc, wallMs, type Proc } from './lib/proc.ts';
+import { summariseProfile } from './lib/profile.ts';
 import { Histogram, type HistogramJson } from './lib/stats.ts';
 import { NAMESPACES, SENTINEL } from './lib/workload.ts';
 
@@ -92,9 +100,10 @@ function runServer(cfg: ServerConfig): void {
   for (let i = 0; i < cfg.pods; i++) names.push([i % NAMESPACES, `bench-app-${String(i)}`]);
   let next = 0;
   let restarts = 0;
-  const emit = (ns: number, name: string): void => {
+  /** `stamp`: when the change is due (rate mode), so a server that falls behind shows it. */
+  const emit = (ns: number, name: string, stamp = wallMs()): void => {
     restarts++;
-    const view = podView(ns, name, restarts, `t=${String(wallMs())}`);
+    const view = podView(ns, name, restarts, `t=${String(stamp)}`);
     views.set(view.uid, view);
     changes$.next({
       type: 'MODIFIED',
@@ -104,9 +113,9 @@ function runServer(cfg: ServerConfig): void {
       previous: { restarts: restarts - 1, ready: '2/2' },
     });
   };
-  const emitNext = (): void => {
+  const emitNext = (stamp?: number): void => {
     const [ns, name] = names[next++ % names.length] ?? [0, 'none'];
-    emit(ns, name);
+    emit(ns, name, stamp);
   };
   const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
   let server: PodpulseServer | null = null;
@@ -123,6 +132,7 @@ function runServer(cfg: ServerConfig): void {
     })(),
     {
       cpu: () => process.cpuUsage(),
+      hrnow: () => Number(process.hrtime.bigint() / 1000n),
       burst: async (arg: { changes: number; batch: number }) => {
         for (let i = 0; i < arg.changes;) {
           for (let j = 0; j < arg.batch && i < arg.changes; j++, i++) emitNext();
@@ -137,7 +147,7 @@ function runServer(cfg: ServerConfig): void {
         let emitted = 0;
         while (wallMs() < end) {
           const due = Math.floor(((wallMs() - t0) / 1000) * arg.rate);
-          for (; emitted < due; emitted++) emitNext();
+          for (; emitted < due; emitted++) emitNext(t0 + ((emitted + 1) * 1000) / arg.rate);
           await new Promise((r) => setTimeout(r, 5));
         }
         return { emitted, outboxBytes: server?.hub.outboxBytes() ?? 0 };
@@ -181,11 +191,27 @@ async function orchestrate(): Promise<void> {
   const urls = new Map<Mode, string>();
   const procs: Proc[] = [];
   const lines: string[] = [];
+  const profDir = process.argv.includes('--profile')
+    ? mkdtempSync(join(tmpdir(), 'fanout-prof-'))
+    : null;
+  const windows = new Map<Mode, { fromUs: number; toUs: number }[]>([
+    ['on', []],
+    ['off', []],
+  ]);
   try {
     for (const mode of modes) {
-      const p = await startProc(self, { role: 'server', coalesce: mode === 'on', pods: 10_000 }, [
-        '--max-old-space-size=4096',
-      ]);
+      const flags = ['--max-old-space-size=4096'];
+      if (profDir !== null)
+        flags.push(
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(profDir, mode)}`,
+          '--cpu-prof-interval=250',
+        );
+      const p = await startProc(
+        self,
+        { role: 'server', coalesce: mode === 'on', pods: 10_000 },
+        flags,
+      );
       procs.push(p);
       servers.set(mode, p);
       urls.set(mode, (await p.call<{ url: string }>('ready')).url);
@@ -223,10 +249,12 @@ async function orchestrate(): Promise<void> {
             if (server === undefined || sub === undefined) continue;
             await sub.call('arm');
             const cpu0 = await server.call<NodeJS.CpuUsage>('cpu');
+            const fromUs = await server.call<number>('hrnow');
             const t0 = wallMs();
             await server.call('burst', { changes, batch });
             const seen = await sub.call<{ last: number; frames: number }>('waitSentinel');
             const cpu1 = await server.call<NodeJS.CpuUsage>('cpu');
+            windows.get(mode)?.push({ fromUs, toUs: await server.call<number>('hrnow') });
             const cpuUs = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
             const n = changes + NAMESPACES;
             const key = `${String(batch)}/${mode}`;
@@ -248,14 +276,30 @@ async function orchestrate(): Promise<void> {
             const sub = subs.get(mode);
             if (server === undefined || sub === undefined) continue;
             await sub.call('arm');
-            await server.call('rate', { rate, seconds });
-            await new Promise((res) => setTimeout(res, 500));
+            const cpu0 = await server.call<NodeJS.CpuUsage>('cpu');
+            const ran = await server.call<{ emitted: number; outboxBytes: number }>('rate', {
+              rate,
+              seconds,
+            });
+            // Every frame must arrive: a frame still queued would otherwise drop out of the
+            // histogram and flatter the slower mode.
+            const asked = ran.emitted * size;
+            const deadline = wallMs() + 60_000;
+            let got = 0;
+            while ((got = (await sub.call<{ frames: number }>('counts')).frames) < asked) {
+              if (wallMs() > deadline) break;
+              await new Promise((res) => setTimeout(res, 100));
+            }
+            const cpu1 = await server.call<NodeJS.CpuUsage>('cpu');
             const key = `${String(rate)}/${mode}`;
+            const run = new Histogram();
+            run.merge(await sub.call<HistogramJson>('latency'));
             const h = lat.get(key) ?? new Histogram();
             h.merge(await sub.call<HistogramJson>('latency'));
             lat.set(key, h);
+            const cpuUs = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
             log(
-              `${String(size)} subs, ${String(rate)} changes/s, cork ${mode}: p99 ${h.quantile(0.99).toFixed(2)} ms so far`,
+              `${String(size)} subs, ${String(rate)} changes/s, cork ${mode}: p50 ${run.quantile(0.5).toFixed(2)} p99 ${run.quantile(0.99).toFixed(2)} ms, ${String(got)}/${String(asked)} frames, server ${(cpuUs / Math.max(1, ran.emitted)).toFixed(0)} µs/change, outbox ${String(ran.outboxBytes)} B at the end`,
             );
           }
         }
@@ -286,6 +330,25 @@ async function orchestrate(): Promise<void> {
   } finally {
     for (const p of procs.reverse()) await p.close();
   }
+  if (profDir === null) return;
+  for (const mode of modes) {
+    const dir = join(profDir, mode);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) continue;
+    const sum = summariseProfile(join(dir, file), windows.get(mode) ?? [], 12);
+    process.stdout.write(
+      `\nServer profile, cork ${mode}, throughput bursts (${(sum.busyUs / 1000).toFixed(0)} ms sampled):\n\n` +
+        `| function | where | self ms | share |\n| --- | --- | --- | --- |\n` +
+        sum.top
+          .map(
+            (t) =>
+              `| \`${t.name}\` | ${t.where} | ${(t.selfUs / 1000).toFixed(0)} | ${(t.share * 100).toFixed(1)}% |`,
+          )
+          .join('\n') +
+        '\n',
+    );
+  }
+  rmSync(profDir, { recursive: true, force: true });
 }
 
 function median(xs: number[]): number {

@@ -86,6 +86,11 @@ export class WriteCoalescer {
     this.#now = now;
   }
 
+  /** Holds enlisted in the current round and not yet flushed (0 between rounds). */
+  get pending(): number {
+    return this.#holds.length;
+  }
+
   /** A hold for one connection's socket. */
   holdFor(socket: Corkable): SocketHold {
     return new SocketHold(socket, this);
