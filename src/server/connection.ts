@@ -94,14 +94,10 @@ export class Connection {
         this.#overflow();
       },
       // Held writes leave when the round ends: the coalescer observes the latency then.
-      onSent:
-        hold !== null && writes !== null
-          ? (time) => {
-              writes.sent(time);
-            }
-          : (time) => {
-              ctx.metrics.sendLatency.observe(Math.max(0, Date.now() - time) / 1000);
-            },
+      onSent: (time, held) => {
+        if (held && hold !== null && writes !== null) writes.sent(time);
+        else ctx.metrics.sendLatency.observe(Math.max(0, Date.now() - time) / 1000);
+      },
       onCoalesced: () => {
         ctx.metrics.coalesced.inc();
       },

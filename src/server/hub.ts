@@ -91,8 +91,10 @@ export class Hub implements ConnectionContext {
     this.writes =
       opts.coalesceWrites === false
         ? null
-        : new WriteCoalescer((time, now) => {
-            latency.observe(Math.max(0, now - time) / 1000);
+        : new WriteCoalescer({
+            onSent: (time, now) => {
+              latency.observe(Math.max(0, now - time) / 1000);
+            },
           });
     const changes = opts.feed.changes$.subscribe({
       next: (change) => {

@@ -35,14 +35,18 @@ export interface OutboxOptions {
   onOverflow: () => void;
   /**
    * Called once per change, when its first frame is written to any socket (shared through
-   * `ChangeFrames.firstSend`), with the change's observation time: the latency metric.
+   * `ChangeFrames.firstSend`), with the change's observation time: the latency metric. `held`:
+   * the frame was written under `hold` (it leaves when the round ends), not straight away.
    */
-  onSent?: (changeTime: number) => void;
+  onSent?: (changeTime: number, held: boolean) => void;
   /** Called per change folded into a pending one. */
   onCoalesced?: () => void;
   /**
-   * Called before every write to the sink: lets the owner cork the socket for the current round
-   * (see `WriteCoalescer`), so the frames of one round leave in one syscall. Must not throw.
+   * Called before each write made as a frame is pushed (not before the catch-up writes of a
+   * lagging outbox): lets the owner cork the socket until the end of the round (see
+   * `WriteCoalescer`), so the frames of one round leave in one syscall. Catch-up writes are not
+   * held: they run from write callbacks and must keep draining within the turn, and Node already
+   * batches them behind a write in progress. Must not throw.
    */
   hold?: { hold(): void } | null;
 }
@@ -135,7 +139,7 @@ export class Outbox {
   pushFrame(data: string | Buffer): void {
     if (this.#closed) return;
     if (!this.lagging && this.#sink.bufferedAmount < this.#opts.softBytes) {
-      this.#write(data);
+      this.#write(data, true);
       return;
     }
     this.#queue.push({ kind: 'frame', data });
@@ -175,7 +179,7 @@ export class Outbox {
       return;
     }
     if (!this.lagging && this.#sink.bufferedAmount < this.#opts.softBytes) {
-      this.#writeChange(frames, null, recipients, ops, this.#opts.lastSeq());
+      this.#writeChange(frames, null, recipients, ops, this.#opts.lastSeq(), true);
       return;
     }
     const entry: ChangeEntry = {
@@ -246,8 +250,9 @@ export class Outbox {
     }
   }
 
-  #write(data: string | Buffer): void {
-    this.#hold?.hold();
+  /** `held`: a write as a frame is pushed, corked for the round; false for catch-up writes. */
+  #write(data: string | Buffer, held: boolean): void {
+    if (held) this.#hold?.hold();
     this.#inflight++;
     this.#sink.send(data, textFrame, this.#onWritten);
   }
@@ -263,6 +268,7 @@ export class Outbox {
     recipients: readonly Recipient[] | Iterable<[Recipient, ChangeType]>,
     ops: readonly ChangeType[] | null,
     cursorSeq: number,
+    held: boolean,
   ): void {
     const c = frames.encoded.change;
     // The shared, already encoded frame fits unless this copy was coalesced (merged previous
@@ -273,8 +279,8 @@ export class Outbox {
       const r = (recipients as readonly Recipient[])[0];
       const op = ops[0];
       if (r === undefined || op === undefined || r.closed) return;
-      this.#write(frames.frameFor(r.id, op));
-      if (frames.firstSend()) this.#opts.onSent?.(c.time);
+      this.#write(frames.frameFor(r.id, op), held);
+      if (frames.firstSend()) this.#opts.onSent?.(c.time, held);
       return;
     }
     // Group recipients by op: one frame per op (almost always exactly one).
@@ -302,17 +308,17 @@ export class Outbox {
       const ids = groups[op];
       if (ids === null) continue;
       if (shared) {
-        this.#write(frames.frame(ids, op));
+        this.#write(frames.frame(ids, op), held);
       } else {
         body ??=
           previous === null
             ? frames.encoded.body
             : encodeChangeBody(c.seq, c.time, c.view, previous);
-        this.#write(changeFrame(ids, op, formatCursor(this.#opts.epoch, cursorSeq), body));
+        this.#write(changeFrame(ids, op, formatCursor(this.#opts.epoch, cursorSeq), body), held);
       }
       sent = true;
     }
-    if (sent && frames.firstSend()) this.#opts.onSent?.(c.time);
+    if (sent && frames.firstSend()) this.#opts.onSent?.(c.time, held);
   }
 
   #pump(): void {
@@ -325,7 +331,7 @@ export class Outbox {
       if (item?.kind === 'lazy') {
         const text = item.next();
         if (text !== null) {
-          this.#write(text);
+          this.#write(text, false);
           continue;
         }
       }
@@ -334,7 +340,7 @@ export class Outbox {
       if (item === undefined || item.kind === 'lazy') continue;
       if (item.kind === 'frame') {
         this.#queuedBytes -= item.data.length;
-        this.#write(item.data);
+        this.#write(item.data, false);
         continue;
       }
       this.#queuedBytes -= item.bytes;
@@ -342,7 +348,7 @@ export class Outbox {
       this.#entryHead++;
       const next = this.#entries[this.#entryHead];
       const cursorSeq = next !== undefined ? next.firstSeq - 1 : this.#opts.lastSeq();
-      this.#writeChange(item.latest, item.previous, item.ops, null, cursorSeq);
+      this.#writeChange(item.latest, item.previous, item.ops, null, cursorSeq, false);
     }
     // Called once per write completion: allocate nothing unless the queue was consumed.
     if (this.#head === 0) return;

@@ -59,8 +59,8 @@ export interface ServerOptions {
   /** Clock for readiness and `/api/v1/pods` ages; default `Date.now`. */
   now?: () => number;
   /**
-   * Write all the frames a connection gets in one round (one informer batch, one macrotask) with
-   * one syscall by corking its socket (default true). False: one write per frame, as before;
+   * Write all the frames a connection gets in one turn of the event loop (the informer batches
+   * read in that turn) with one syscall, by corking its socket (default true). False: one write per frame, as before;
    * kept for A/B benchmarks (bench/fanout-write.ts).
    */
   coalesceWrites?: boolean;

@@ -24,11 +24,25 @@ class FakeSocket implements Corkable {
   }
 }
 
-const microtask = (): Promise<void> => Promise.resolve();
+/** A coalescer whose rounds end when the test says so. */
+function manual(
+  onSent: (time: number, now: number) => void = () => undefined,
+  now: () => number = Date.now,
+): { c: WriteCoalescer; endRound: () => void; scheduled: () => number } {
+  const queued: (() => void)[] = [];
+  const c = new WriteCoalescer({ onSent, now, schedule: (f) => queued.push(f) });
+  return {
+    c,
+    endRound: () => {
+      for (const f of queued.splice(0)) f();
+    },
+    scheduled: () => queued.length,
+  };
+}
 
 describe('WriteCoalescer', () => {
-  it('corks a socket once per round and uncorks every socket when the round ends', async () => {
-    const c = new WriteCoalescer(() => undefined);
+  it('corks a socket once per round and uncorks every socket when the round ends', () => {
+    const { c, endRound, scheduled } = manual();
     const a = new FakeSocket();
     const b = new FakeSocket();
     const ha = c.holdFor(a);
@@ -37,8 +51,10 @@ describe('WriteCoalescer', () => {
       ha.hold();
       hb.hold();
     }
-    expect([a.corks, b.corks, a.corked, b.corked, c.pending]).toEqual([1, 1, 1, 1, 2]);
-    await microtask();
+    expect([a.corks, b.corks, a.corked, b.corked, c.pending, scheduled()]).toEqual([
+      1, 1, 1, 1, 2, 1,
+    ]);
+    endRound();
     expect([a.corked, b.corked, c.pending]).toEqual([0, 0, 0]);
     ha.hold();
     expect([a.corks, a.corked]).toEqual([2, 1]);
@@ -48,7 +64,7 @@ describe('WriteCoalescer', () => {
   });
 
   it('a hold released by its owner mid-round is not uncorked twice, and a failing uncork spares the others', () => {
-    const c = new WriteCoalescer(() => undefined);
+    const { c } = manual();
     const gone = new FakeSocket();
     const ok = new FakeSocket();
     const closer = new FakeSocket();
@@ -74,10 +90,10 @@ describe('WriteCoalescer', () => {
     ]);
   });
 
-  it('observes the latency of each change once, when the round is flushed', async () => {
+  it('observes the latency of each change once, when the round is flushed', () => {
     const seen: [number, number][] = [];
     let now = 1000;
-    const c = new WriteCoalescer(
+    const { c, endRound } = manual(
       (time, at) => seen.push([time, at]),
       () => now,
     );
@@ -86,7 +102,7 @@ describe('WriteCoalescer', () => {
     c.sent(995);
     now = 1010;
     expect(seen).toEqual([]);
-    await microtask();
+    endRound();
     expect(seen).toEqual([
       [990, 1010],
       [995, 1010],
