@@ -462,6 +462,24 @@ function projectStatus(v: unknown, gates: PodSpec['readinessGates']): PodStatus 
 }
 
 /**
+ * A record made by `projectPod`: a plain-data `Pod` whose class says its shape, so comparisons
+ * (`sameStatusInputs`) can read its fields by name instead of walking its keys. Its fields and
+ * every object under them are exactly those `projectPod` builds: metadata with the eight fields
+ * of `projectMeta`, container statuses with six, states with `waiting`/`running`/`terminated`.
+ * A copy (spread, `structuredClone`, JSON) is a plain object again.
+ */
+export class SlimPod {
+  metadata: ObjectMeta;
+  spec: PodSpec | undefined;
+  status: PodStatus | undefined;
+  constructor(metadata: ObjectMeta, spec: PodSpec | undefined, status: PodStatus | undefined) {
+    this.metadata = metadata;
+    this.spec = spec;
+    this.status = status;
+  }
+}
+
+/**
  * Projects a Pod as the API sends it (raw JSON, or a client-node model with `Date` fields) into
  * the slim record. Never throws: fields of the wrong type are dropped as if absent. The record
  * may share frozen parts with other records: treat it as immutable.
@@ -470,9 +488,6 @@ export function projectPod(raw: unknown): Pod {
   const o = obj(raw) ?? {};
   const metadata = projectMeta(o['metadata']);
   const spec = projectSpec(o['spec']);
-  return fixed<Pick<Pod, 'metadata' | 'spec' | 'status'>>({
-    metadata,
-    spec,
-    status: projectStatus(o['status'], spec?.readinessGates),
-  });
+  // A valid Pod: fields holding undefined are absent to JSON and to podView.
+  return new SlimPod(metadata, spec, projectStatus(o['status'], spec?.readinessGates)) as Pod;
 }

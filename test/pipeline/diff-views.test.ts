@@ -120,3 +120,25 @@ describe('diffViews', () => {
     expect(changed?.containers).toBe(prev.containers);
   });
 });
+
+describe('diffViews sees a change of every field', () => {
+  const changedValue = (v: unknown): unknown =>
+    typeof v === 'string' ? `${v}x` : typeof v === 'number' ? v + 1 : v === null ? 7 : !v;
+
+  it.each(Object.keys(container()))('of a container: %s', (key) => {
+    const c = container() as unknown as Record<string, unknown>;
+    const next = view({
+      containers: [{ ...c, [key]: changedValue(c[key]) } as unknown as ContainerView],
+    });
+    expect(diffViews(view(), next)).toEqual({ containers: view().containers });
+  });
+
+  const scalars = Object.keys(view()).filter(
+    (k) => !['uid', 'owner', 'labels', 'containers'].includes(k),
+  );
+  it.each(scalars)('of the view: %s', (key) => {
+    const v = view() as unknown as Record<string, unknown>;
+    const next = { ...v, [key]: changedValue(v[key]) } as unknown as PodView;
+    expect(diffViews(view(), next)).toEqual({ [key]: v[key] });
+  });
+});

@@ -1,8 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { projectPod } from '../../src/kube/pod-projection.ts';
+import { projectPod, SlimPod } from '../../src/kube/pod-projection.ts';
 import type { InformerEvent, InformerListener } from '../../src/kube/index.ts';
 import { createPodSourceFrom, sameStatusInputs } from '../../src/pipeline/index.ts';
+import { sameByKeys } from '../../src/pipeline/status-inputs.ts';
 import type { Pod } from '../../src/status/types.ts';
 
 const at = '2026-11-01T10:00:00Z';
@@ -116,6 +117,60 @@ function recomputesFor(next: Pod): number {
   return n;
 }
 
+const equal: [string, Pod][] = [
+  ['the same object', base],
+  ['a deep copy', structuredClone(base)],
+  ['a new resourceVersion', changed(base, ['metadata', 'resourceVersion'])],
+  ['another label value', changed(base, ['metadata', 'labels', 'app'])],
+  ['labels removed', { ...base, metadata: { ...base.metadata, labels: null } }],
+  [
+    'annotations and managedFields churn (projected away)',
+    projectPod({
+      ...maximal,
+      metadata: { ...maximal.metadata, annotations: { x: '1' }, managedFields: [{}] },
+    }),
+  ],
+  ['a field holding undefined vs absent', { ...base, spec: { ...base.spec, nodeName: 'node-1' } }],
+];
+const shapes: [string, Pod, Pod][] = [
+  [
+    'a container status added',
+    base,
+    projectPod({
+      ...maximal,
+      status: {
+        ...maximal.status,
+        containerStatuses: [containerStatus('app'), containerStatus('b')],
+      },
+    }),
+  ],
+  [
+    'a state switched from running to waiting only',
+    projectPod({
+      ...maximal,
+      status: { containerStatuses: [{ name: 'a', state: { running: {} } }] },
+    }),
+    projectPod({
+      ...maximal,
+      status: { containerStatuses: [{ name: 'a', state: { waiting: {} } }] },
+    }),
+  ],
+  ['status removed', base, { ...base, status: {} }],
+  ['metadata emptied', base, { ...base, metadata: {} }],
+  [
+    'an optional field appearing',
+    { metadata: { uid: 'u' } },
+    { metadata: { uid: 'u', name: 'n' } },
+  ],
+  [
+    'an array replaced by an object',
+    { metadata: { uid: 'u' }, spec: { containers: [] } },
+    {
+      metadata: { uid: 'u' },
+      spec: { containers: {} as never },
+    },
+  ],
+];
 describe('sameStatusInputs over the slim projection', () => {
   it('the fixture fills every field the projection emits (no field left undefined)', () => {
     const undefinedLeaves = leaves(base).filter((p) => {
@@ -136,70 +191,50 @@ describe('sameStatusInputs over the slim projection', () => {
     },
   );
 
-  const equal: [string, Pod][] = [
-    ['the same object', base],
-    ['a deep copy', structuredClone(base)],
-    ['a new resourceVersion', changed(base, ['metadata', 'resourceVersion'])],
-    ['another label value', changed(base, ['metadata', 'labels', 'app'])],
-    ['labels removed', { ...base, metadata: { ...base.metadata, labels: null } }],
-    [
-      'annotations and managedFields churn (projected away)',
-      projectPod({
-        ...maximal,
-        metadata: { ...maximal.metadata, annotations: { x: '1' }, managedFields: [{}] },
-      }),
-    ],
-    [
-      'a field holding undefined vs absent',
-      { ...base, spec: { ...base.spec, nodeName: 'node-1' } },
-    ],
-  ];
   it.each(equal)('%s: same, no recompute', (_name, next) => {
     expect(sameStatusInputs(base, next)).toBe(true);
     expect(recomputesFor(next)).toBe(0);
   });
 
-  const shapes: [string, Pod, Pod][] = [
-    [
-      'a container status added',
-      base,
-      projectPod({
-        ...maximal,
-        status: {
-          ...maximal.status,
-          containerStatuses: [containerStatus('app'), containerStatus('b')],
-        },
-      }),
-    ],
-    [
-      'a state switched from running to waiting only',
-      projectPod({
-        ...maximal,
-        status: { containerStatuses: [{ name: 'a', state: { running: {} } }] },
-      }),
-      projectPod({
-        ...maximal,
-        status: { containerStatuses: [{ name: 'a', state: { waiting: {} } }] },
-      }),
-    ],
-    ['status removed', base, { ...base, status: {} }],
-    ['metadata emptied', base, { ...base, metadata: {} }],
-    [
-      'an optional field appearing',
-      { metadata: { uid: 'u' } },
-      { metadata: { uid: 'u', name: 'n' } },
-    ],
-    [
-      'an array replaced by an object',
-      { metadata: { uid: 'u' }, spec: { containers: [] } },
-      {
-        metadata: { uid: 'u' },
-        spec: { containers: {} as never },
-      },
-    ],
-  ];
   it.each(shapes)('%s: not same', (_name, a, b) => {
     expect(sameStatusInputs(a, b)).toBe(false);
     expect(sameStatusInputs(b, a)).toBe(false);
   });
+});
+
+describe('the SlimPod fast path agrees with the walk over keys', () => {
+  /** A copy as plain objects: sameStatusInputs takes the walk over keys for it. */
+  const plain = (p: Pod): Pod => structuredClone(p);
+
+  it('projectPod makes SlimPods, and copies are plain objects', () => {
+    expect(base).toBeInstanceOf(SlimPod);
+    expect(plain(base)).not.toBeInstanceOf(SlimPod);
+    expect(projectPod(plain(base))).toBeInstanceOf(SlimPod);
+  });
+
+  it.each(inputLeaves.map((p) => [p.join('.'), p] as const))(
+    'a change of %s, projected again: not same on either path',
+    (_name, path) => {
+      const next = projectPod(changed(base, path));
+      expect(sameByKeys(plain(base), plain(next))).toBe(false);
+      expect(sameStatusInputs(base, next)).toBe(false);
+      expect(sameStatusInputs(next, base)).toBe(false);
+    },
+  );
+
+  it.each(equal.map(([name, pod]) => [name, projectPod(pod)] as const))(
+    '%s, projected again: same on either path',
+    (_name, next) => {
+      expect(sameByKeys(plain(base), plain(next))).toBe(true);
+      expect(sameStatusInputs(base, next)).toBe(true);
+    },
+  );
+
+  it.each(shapes.map(([name, a, b]) => [name, projectPod(a), projectPod(b)] as const))(
+    '%s, projected again: both paths agree',
+    (_name, a, b) => {
+      expect(sameStatusInputs(a, b)).toBe(sameByKeys(plain(a), plain(b)));
+      expect(sameStatusInputs(b, a)).toBe(sameByKeys(plain(b), plain(a)));
+    },
+  );
 });
