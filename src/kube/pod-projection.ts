@@ -130,7 +130,8 @@ function projectLabels(v: unknown): Record<string, string> | undefined {
     const value = o[key];
     if (typeof value !== 'string') continue;
     out ??= {};
-    out[intern(key) ?? key] = intern(value) ?? value;
+    // Keys need no interning: JSON.parse internalizes property names itself.
+    out[key] = intern(value) ?? value;
   }
   // Frozen: podView shares a frozen labels object with the view instead of copying it.
   return out === undefined ? undefined : Object.freeze(out);
@@ -284,13 +285,20 @@ function projectWaiting(w: Json): NonNullable<ContainerState['waiting']> {
 }
 
 function projectTerminated(t: Json): NonNullable<ContainerState['terminated']> {
+  // Direct stores (not `put`): a store through a variable key is a slow, megamorphic one.
   const r: NonNullable<ContainerState['terminated']> = {};
-  put(r, 'exitCode', num(t['exitCode']));
-  put(r, 'signal', num(t['signal']));
-  put(r, 'reason', intern(str(t['reason'])));
-  put(r, 'message', str(t['message']));
-  put(r, 'startedAt', time(t['startedAt']));
-  put(r, 'finishedAt', time(t['finishedAt']));
+  const exitCode = num(t['exitCode']);
+  if (exitCode !== undefined) r.exitCode = exitCode;
+  const signal = num(t['signal']);
+  if (signal !== undefined) r.signal = signal;
+  const reason = intern(str(t['reason']));
+  if (reason !== undefined) r.reason = reason;
+  const message = str(t['message']);
+  if (message !== undefined) r.message = message;
+  const startedAt = time(t['startedAt']);
+  if (startedAt !== undefined) r.startedAt = startedAt;
+  const finishedAt = time(t['finishedAt']);
+  if (finishedAt !== undefined) r.finishedAt = finishedAt;
   return r;
 }
 
@@ -444,20 +452,25 @@ function projectPodIPs(v: unknown, podIP: string | undefined): PodStatus['podIPs
 function projectStatus(v: unknown, gates: PodSpec['readinessGates']): PodStatus | undefined {
   const s = obj(v);
   if (!s) return undefined;
+  // Direct stores (not `put`): a store through a variable key is a slow, megamorphic one.
   const r: PodStatus = {};
-  put(r, 'phase', intern(str(s['phase'])));
-  put(r, 'reason', intern(str(s['reason'])));
+  const phase = intern(str(s['phase']));
+  if (phase !== undefined) r.phase = phase;
+  const reason = intern(str(s['reason']));
+  if (reason !== undefined) r.reason = reason;
   const podIP = str(s['podIP']);
-  put(r, 'podIP', podIP);
-  put(r, 'podIPs', projectPodIPs(s['podIPs'], podIP));
-  put(r, 'nominatedNodeName', intern(str(s['nominatedNodeName'])));
-  put(
-    r,
-    'conditions',
-    projectConditions(s['conditions'], gates, Array.isArray(s['initContainerStatuses'])),
-  );
-  put(r, 'initContainerStatuses', projectContainerStatuses(s['initContainerStatuses']));
-  put(r, 'containerStatuses', projectContainerStatuses(s['containerStatuses']));
+  if (podIP !== undefined) r.podIP = podIP;
+  const podIPs = projectPodIPs(s['podIPs'], podIP);
+  if (podIPs !== undefined) r.podIPs = podIPs;
+  const nominated = intern(str(s['nominatedNodeName']));
+  if (nominated !== undefined) r.nominatedNodeName = nominated;
+  const initStatuses = s['initContainerStatuses'];
+  const conditions = projectConditions(s['conditions'], gates, Array.isArray(initStatuses));
+  if (conditions !== undefined) r.conditions = conditions;
+  const init = projectContainerStatuses(initStatuses);
+  if (init !== undefined) r.initContainerStatuses = init;
+  const main = projectContainerStatuses(s['containerStatuses']);
+  if (main !== undefined) r.containerStatuses = main;
   return r;
 }
 
