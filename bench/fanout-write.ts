@@ -15,7 +15,9 @@
  * - latency: `rate` changes/s in 5 ms ticks (as bench/sim.ts paces), stamped `t=<epoch ms>` with
  *   the time each change was due (a server too busy to emit on time shows as latency, as it would
  *   behind a real informer); p50/p99/max of due → frame at the subscriber, over every frame (the
- *   run waits until every frame has arrived).
+ *   run waits until every frame has arrived). Due times are paced in 5 ms ticks, so every sample
+ *   includes up to 5 ms of pacing (about 2.5 ms on average) in both modes: compare the modes, not
+ *   the absolute numbers with the end-to-end latency in BENCHMARKS.md.
  * `--profile` runs both servers with `--cpu-prof` and prints where their time went during the
  * throughput bursts.
  */
