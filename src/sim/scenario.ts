@@ -537,9 +537,7 @@ function containerStatus(l: PodLife, c: ContainerLife): Record<string, unknown> 
     ready: c.ready,
     restartCount: c.restartCount,
     image: c.image,
-    imageID: c.pulled
-      ? `docker.io/library/${c.image.replace(/:.*$/, '')}@sha256:${'0'.repeat(64)}`
-      : '',
+    imageID: c.pulled ? `${imageRepository(c.image)}@sha256:${'0'.repeat(64)}` : '',
     started: c.started,
   };
   if (c.runs > 0 && c.state !== 'waiting') out.containerID = containerID(l, c);
@@ -642,4 +640,21 @@ export function goDuration(ms: number): string {
   if (h > 0) return `${h}h${m}m${s}s`;
   if (m > 0) return `${m}m${s}s`;
   return `${s}s`;
+}
+
+/**
+ * An image reference's fully qualified repository, as the container runtime reports it in
+ * imageID: tag and digest dropped, Docker Hub's implied registry and `library/` made explicit
+ * (`nginx:1.27` → `docker.io/library/nginx`, `localhost:5000/app:1` → `localhost:5000/app`).
+ */
+export function imageRepository(image: string): string {
+  const name = image.split('@')[0] ?? '';
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const repo = colon > slash ? name.slice(0, colon) : name;
+  const first = repo.split('/')[0] ?? '';
+  const hasRegistry =
+    repo.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasRegistry) return repo;
+  return repo.includes('/') ? `docker.io/${repo}` : `docker.io/library/${repo}`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceLife,
+  imageRepository,
   beginTermination,
   newLife,
   podStatusOf,
@@ -255,5 +256,19 @@ describe('scenario engine (pure, fake time)', () => {
     const b = advanceLife(l, t0 + 120_000);
     expect(JSON.stringify(l)).toBe(before);
     expect(a).toEqual(b);
+  });
+});
+
+describe('imageRepository (imageID as the runtime reports it)', () => {
+  it.each([
+    ['nginx', 'docker.io/library/nginx'],
+    ['nginx:1.27', 'docker.io/library/nginx'],
+    ['bitnami/redis:7', 'docker.io/bitnami/redis'],
+    ['ghcr.io/acme/ledger:v2', 'ghcr.io/acme/ledger'],
+    ['localhost:5000/app:1', 'localhost:5000/app'],
+    ['localhost/app', 'localhost/app'],
+    ['registry.k8s.io/pause@sha256:abc', 'registry.k8s.io/pause'],
+  ])('%s → %s', (image, expected) => {
+    expect(imageRepository(image)).toBe(expected);
   });
 });
