@@ -40,8 +40,10 @@ export function changeFrame(
 
 /**
  * The frames of one change at the cursor of its own seq, built on first use per distinct
- * (ids, op) and shared: callers must not mutate the Buffers. Lives for one dispatch (and while a
- * lagging outbox still holds the change); holds at most one Buffer per distinct prefix asked for.
+ * (ids, op) and shared: callers must not mutate the Buffers. The cache lives for one dispatch:
+ * `endDispatch()` drops it, so a lagging outbox that still holds the change retains only the
+ * encoded body and cursor (its catch-up frames are built, uncached, as it drains), never one
+ * Buffer per connection the change went to.
  */
 export class ChangeFrames {
   readonly encoded: EncodedChange;
@@ -54,6 +56,7 @@ export class ChangeFrames {
   };
   #multi: Map<string, Buffer> | null = null;
   #sent = false;
+  #cached = true;
 
   constructor(encoded: EncodedChange, epoch: string) {
     this.encoded = encoded;
@@ -68,6 +71,7 @@ export class ChangeFrames {
   frame(ids: readonly string[], op: ChangeType): Buffer {
     const only = ids[0];
     if (ids.length === 1 && only !== undefined) return this.frameFor(only, op);
+    if (!this.#cached) return Buffer.from(changeFrame(ids, op, this.cursor, this.encoded.body));
     const map = (this.#multi ??= new Map<string, Buffer>());
     // The op never starts with '[', so op + JSON list is unambiguous.
     const key = op + JSON.stringify(ids);
@@ -81,6 +85,7 @@ export class ChangeFrames {
 
   /** `frame([id], op)` without the array: the common case of one subscription per connection. */
   frameFor(id: string, op: ChangeType): Buffer {
+    if (!this.#cached) return Buffer.from(changeFrame([id], op, this.cursor, this.encoded.body));
     const map = (this.#single[op] ??= new Map<string, Buffer>());
     let buf = map.get(id);
     if (buf === undefined) {
@@ -88,6 +93,22 @@ export class ChangeFrames {
       map.set(id, buf);
     }
     return buf;
+  }
+
+  /** Ends the dispatch: drops the shared Buffers; later frames are built per call, uncached. */
+  endDispatch(): void {
+    this.#cached = false;
+    this.#single.ADDED = null;
+    this.#single.MODIFIED = null;
+    this.#single.DELETED = null;
+    this.#multi = null;
+  }
+
+  /** Buffers currently cached (tests: the cache must not outlive the dispatch). */
+  get cachedFrames(): number {
+    let n = this.#multi?.size ?? 0;
+    for (const op of ['ADDED', 'MODIFIED', 'DELETED'] as const) n += this.#single[op]?.size ?? 0;
+    return n;
   }
 
   /** True exactly once: for the first frame of this change written to any socket. */

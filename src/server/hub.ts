@@ -180,6 +180,8 @@ export class Hub implements ConnectionContext {
       }
     }
     touched.length = 0;
+    // Lagging outboxes may keep this change queued: let them keep the body, not every Buffer.
+    frames.endDispatch();
   }
 
   #offer(sub: Subscription, c: PodChange, touched: Connection[]): void {
