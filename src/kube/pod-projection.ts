@@ -208,7 +208,9 @@ function sameGates(
     for (const item of v) {
       const o = obj(item);
       if (!o) continue;
-      if (have?.[i++]?.[field] !== str(o[field])) return false;
+      const g = have?.[i++];
+      // A missing entry never matches, even a raw gate that lacks the field too.
+      if (g === undefined || g[field] !== str(o[field])) return false;
     }
   }
   return i === (have?.length ?? 0);

@@ -313,3 +313,15 @@ describe('projectPod: parts shared between records', () => {
     expect(podView(rawPod).labels).not.toBe(rawPod.metadata?.labels);
   });
 });
+
+describe('shared spec parts', () => {
+  it('never hands a gate-less shared spec to a pod whose gate lacks conditionType', () => {
+    // The first pod puts a gate-less spec for node n1 in the sharing table.
+    projectPod({ spec: { nodeName: 'n1', containers: [{ name: 'c' }] } });
+    const gated = { spec: { nodeName: 'n1', containers: [{ name: 'c' }], readinessGates: [{}] } };
+    expect(podView(projectPod(gated as Pod)).readinessGates).toBe(
+      podView(gated as Pod).readinessGates,
+    );
+    expect(podView(projectPod(gated as Pod)).readinessGates).toBe('0/1');
+  });
+});
