@@ -54,6 +54,8 @@ export interface OutboxOptions {
 interface FrameItem {
   readonly kind: 'frame';
   readonly data: string | Buffer;
+  /** UTF-8 bytes, as the hard limit counts them. */
+  readonly bytes: number;
 }
 
 interface ChangeEntry {
@@ -80,6 +82,11 @@ type Item = FrameItem | ChangeEntry | LazyItem;
 const opOrder: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
 
 const textFrame = Object.freeze({ binary: false });
+
+/** Bytes on the wire: a string's UTF-8 length (only computed for what is queued, never per write). */
+function utf8Bytes(data: string | Buffer): number {
+  return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
+}
 
 /** Frame overhead estimate beyond the body, for byte accounting. */
 const prefixBytes = 96;
@@ -142,8 +149,9 @@ export class Outbox {
       this.#write(data, true);
       return;
     }
-    this.#queue.push({ kind: 'frame', data });
-    this.#queuedBytes += data.length;
+    const bytes = utf8Bytes(data);
+    this.#queue.push({ kind: 'frame', data, bytes });
+    this.#queuedBytes += bytes;
     this.#checkHard();
     this.#kick();
   }
@@ -189,7 +197,7 @@ export class Outbox {
       latest: frames,
       previous: null,
       ops: new Map(),
-      bytes: encoded.body.length + prefixBytes,
+      bytes: utf8Bytes(encoded.body) + prefixBytes,
     };
     for (let i = 0; i < recipients.length; i++) {
       const r = recipients[i];
@@ -236,7 +244,7 @@ export class Outbox {
     }
     entry.previous = merged;
     entry.latest = frames;
-    const bytes = encoded.body.length + prefixBytes;
+    const bytes = utf8Bytes(encoded.body) + prefixBytes;
     this.#queuedBytes += bytes - entry.bytes;
     entry.bytes = bytes;
     this.#opts.onCoalesced?.();
@@ -339,7 +347,7 @@ export class Outbox {
       this.#head++;
       if (item === undefined || item.kind === 'lazy') continue;
       if (item.kind === 'frame') {
-        this.#queuedBytes -= item.data.length;
+        this.#queuedBytes -= item.bytes;
         this.#write(item.data, false);
         continue;
       }

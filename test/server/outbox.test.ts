@@ -70,6 +70,20 @@ function push(
   box.pushChange(e instanceof ChangeFrames ? e : new ChangeFrames(e, 'e'), subs, ops);
 }
 
+describe('Outbox byte accounting', () => {
+  it('counts queued frames and changes in UTF-8 bytes, not UTF-16 code units', () => {
+    const { sink, box } = setup(1);
+    sink.bufferedAmount = 10; // lagging: everything queues
+    const frame = '{"type":"source","message":"überlastet — 過負荷"}';
+    box.pushFrame(frame);
+    expect(box.queuedBytes).toBe(Buffer.byteLength(frame));
+    expect(Buffer.byteLength(frame)).toBeGreaterThan(frame.length);
+    const e = enc('ADDED', view('a', { labels: { team: 'ストレージ' } }));
+    push(box, e, [sub('s')], ['ADDED']);
+    expect(box.queuedBytes).toBe(Buffer.byteLength(frame) + Buffer.byteLength(e.body) + 96);
+  });
+});
+
 describe('Outbox', () => {
   it('writes straight through while the socket keeps up', () => {
     const { sink, box } = setup(1_000_000);
